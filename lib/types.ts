@@ -1,0 +1,147 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * How the workflow entry is bundled with esbuild (run in-process from this package's own `esbuild`
+ * dependency; no Docker). Everything is bundled into one `index.js`: the workflow, the embedded
+ * durable-execution runtime and `@aws-sdk/client-lambda`.
+ *
+ * @example
+ * new DurableFunction(this, 'Orders', {
+ *   entry: 'src/orders.ts',
+ *   bundling: { minify: true, sourceMap: true },
+ * });
+ */
+export interface DurableBundlingOptions {
+  /**
+   * Minify the bundle. Function and class names are kept even when minifying, because error
+   * types recorded in the execution history are taken from them.
+   *
+   * @default false
+   */
+  readonly minify?: boolean;
+
+  /**
+   * Emit a source map (`index.js.map`) next to the bundle and set
+   * `NODE_OPTIONS=--enable-source-maps` on the function (unless `environment` already sets
+   * `NODE_OPTIONS`), so stack traces point at your TypeScript sources.
+   *
+   * @default false
+   */
+  readonly sourceMap?: boolean;
+
+  /**
+   * Modules left out of the bundle and loaded from the Lambda runtime at run time (for example
+   * `['@aws-sdk/client-s3']` to use the SDK that ships with Lambda). The durable runtime and the
+   * `@aws-sdk/client-lambda` it checkpoints through are bundled unless you list them here.
+   *
+   * @default - nothing is external
+   */
+  readonly externalModules?: string[];
+
+  /**
+   * Compile-time constants substituted by esbuild, as in esbuild's `define` (values are JavaScript
+   * source text, so strings need their own quotes: `{ 'process.env.STAGE': '"prod"' }`).
+   *
+   * @default - no substitutions
+   */
+  readonly define?: Record<string, string>;
+
+  /**
+   * The directory esbuild treats as its working directory. Paths inside the bundle (module
+   * comments, source map sources) are written relative to it, which keeps the bundle and its
+   * asset hash the same on every machine that checks the project out.
+   *
+   * @default - the nearest directory above the entry file that contains a `package.json`,
+   *   or the entry file's own directory when there is none
+   */
+  readonly projectRoot?: string;
+}
+
+/**
+ * Properties of a {@link DurableFunction}. Every `lambda.Function` option is accepted and passed
+ * through (`memorySize`, `timeout`, `environment`, `role`, `vpc`, …), except the ones the construct
+ * owns: `code` and `handler` (it bundles the entry itself), and `durableConfig` (use
+ * `executionTimeout`, `retentionPeriod` and `durableStateKey`).
+ *
+ * @example
+ * new DurableFunction(this, 'Orders', {
+ *   entry: 'src/orders.ts',
+ *   handler: 'processOrder',
+ *   executionTimeout: Duration.days(7),
+ *   retentionPeriod: Duration.days(30),
+ *   memorySize: 512,
+ * });
+ */
+export interface DurableFunctionProps extends Omit<lambda.FunctionOptions, 'durableConfig'> {
+  /**
+   * The workflow file (TypeScript or JavaScript). A relative path is resolved against the
+   * current working directory, i.e. the directory `cdk synth` runs in.
+   *
+   * The file exports the workflow either as a plain function `(input, ctx) => result`, which the
+   * construct wraps with the runtime's `withDurableExecution` for you, or as a handler already
+   * wrapped with `withDurableExecution`, which is used as it is.
+   */
+  readonly entry: string;
+
+  /**
+   * The name of the export in `entry` that holds the workflow (`'default'` for a default export).
+   * This is an export name, not a Lambda `file.export` handler string: the Lambda handler of the
+   * bundle is always `index.handler`.
+   *
+   * @default 'handler'
+   */
+  readonly handler?: string;
+
+  /**
+   * The Lambda runtime. Durable functions run on `nodejs22.x` and `nodejs24.x` only; any other
+   * runtime is rejected at synth.
+   *
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * How long one durable execution may run in total, across all its invocations, waits and
+   * retries (CloudFormation `DurableConfig.ExecutionTimeout`). Between 1 second and 366 days, in
+   * whole seconds. Not to be confused with `timeout`, which bounds a single invocation.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly executionTimeout?: Duration;
+
+  /**
+   * How long the history of a finished execution stays readable (CloudFormation
+   * `DurableConfig.RetentionPeriodInDays`). Between 1 and 90 whole days.
+   *
+   * @default Duration.days(14)
+   */
+  readonly retentionPeriod?: Duration;
+
+  /**
+   * A customer managed KMS key that encrypts the durable execution data at rest (inputs,
+   * checkpoints, results, callback payloads), set as `DurableConfig.KMSKeyArn`. The function's
+   * role is granted encrypt and decrypt on the key, and the construct's `grant*` methods add the
+   * key permissions their callers need. It is independent of `environmentEncryption`.
+   *
+   * @default - data is encrypted with a key owned by AWS
+   */
+  readonly durableStateKey?: kms.IKey;
+
+  /**
+   * The name of the alias created on the function's current version. Durable executions can only
+   * be started through a qualified ARN, so integrations target this alias (`fn.alias`).
+   * 1–128 characters of letters, digits, `-` and `_`, not only digits.
+   *
+   * @default 'live'
+   */
+  readonly aliasName?: string;
+
+  /**
+   * esbuild options.
+   *
+   * @default - no minification, no source map, nothing external
+   */
+  readonly bundling?: DurableBundlingOptions;
+}

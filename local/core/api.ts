@@ -109,6 +109,59 @@ export interface ExecutionSchedule {
   readonly executedVersion: string;
 }
 
+/** Why the core notified its listeners (see `onWake`). */
+export type CoreWakeReason =
+  /** A new execution needs its first invocation. */
+  | 'started'
+  /** A checkpoint was applied (operations changed, timers may have been armed). */
+  | 'checkpoint'
+  /** The service changed an operation (timer, callback, chained invoke) or the execution needs invoking. */
+  | 'service-change'
+  /** An invocation ended. */
+  | 'invocation-ended'
+  /** A chained invoke waits for a host to perform it (`takeChainedInvokes`). */
+  | 'chained-invoke'
+  /** The execution reached a terminal status. */
+  | 'ended';
+
+/** One notification: something about this execution changed; look again. */
+export interface CoreWake {
+  readonly executionArn: string;
+  readonly reason: CoreWakeReason;
+}
+
+/** A listener of core changes. It runs after the change is complete and must not throw. */
+export type CoreWakeListener = (wake: CoreWake) => void;
+
+/** A chained invoke a host must perform: its target is not a durable function of this service. */
+export interface ChainedInvokeRequest {
+  /** The calling execution. */
+  readonly executionArn: string;
+  /** The CHAINED_INVOKE operation to complete with `completeChainedInvoke`. */
+  readonly operationId: string;
+  /** `ChainedInvokeOptions.FunctionName` as the runtime sent it. */
+  readonly functionName: string;
+  /** The input (JSON text), if any. */
+  readonly payload?: string;
+  readonly tenantId?: string;
+}
+
+/** How the target of a chained invoke ended. */
+export type ChainedInvokeOutcome =
+  | { readonly status: 'SUCCEEDED'; readonly result?: string }
+  | { readonly status: 'FAILED' | 'TIMED_OUT' | 'STOPPED'; readonly error?: ErrorObject };
+
+/** Which invocation a checkpoint token was issued to. */
+export interface CheckpointTokenInfo {
+  readonly executionArn: string;
+  readonly invocationId: string;
+  readonly requestId: string;
+  /** 1-based number of the invocation within its execution. */
+  readonly invocationNumber: number;
+  /** True while the token's invocation is the running one (the token may still be usable). */
+  readonly current: boolean;
+}
+
 /**
  * The service core. All methods are synchronous; errors are thrown as `CoreServiceError`
  * (exported by the implementation) carrying the modelled error name and HTTP status.
@@ -141,4 +194,17 @@ export interface DurableServiceCoreApi {
   executionsNeedingInvocation(): ExecutionSchedule[];
   /** True while the execution has an invocation in flight. */
   isInvocationRunning(executionArn: string): boolean;
+
+  /** Subscribes to changes; returns the unsubscribe function. Listeners run after each change completes. */
+  onWake(listener: CoreWakeListener): () => void;
+  /** Chained invokes waiting for a host, without taking them. */
+  pendingChainedInvokes(): ChainedInvokeRequest[];
+  /** Takes the chained invokes waiting for a host: each is returned once. */
+  takeChainedInvokes(): ChainedInvokeRequest[];
+  /** Completes a chained invoke a host performed; returns false when it was no longer waiting (cancelled, execution ended). */
+  completeChainedInvoke(executionArn: string, operationId: string, outcome: ChainedInvokeOutcome): boolean;
+  /** Every operation of an execution in start order, nothing omitted (hosts, diagnostics, tests). */
+  getOperations(executionArn: string): Operation[];
+  /** Which invocation a token belongs to, or undefined when the core never issued it for that execution. */
+  describeCheckpointToken(executionArn: string, checkpointToken: string): CheckpointTokenInfo | undefined;
 }

@@ -1,0 +1,113 @@
+/**
+ * The core's internal, mutable records. Nothing here leaves the core: every read returns copies.
+ */
+import type { CheckpointDurableExecutionResponse, ErrorObject, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
+import type { HistoryLog } from './history';
+
+/** Service-side facts about a CALLBACK operation. */
+export interface CallbackSettings {
+  readonly timeoutSeconds: number;
+  readonly heartbeatTimeoutSeconds: number;
+}
+
+/** Service-side facts about a CHAINED_INVOKE operation. */
+export interface ChainedInvokeState {
+  readonly functionName: string;
+  readonly payload?: string;
+  readonly tenantId?: string;
+  /** The target execution, when the target is a durable function of this service. */
+  targetExecutionArn?: string;
+  /** True when a host must perform the invoke (the target is not a registered durable function). */
+  readonly hostPerformed: boolean;
+  /** True once a host took it with `takeChainedInvokes`. */
+  dispatched: boolean;
+}
+
+/** One operation and its bookkeeping. */
+export interface OperationRecord {
+  /** The stored value, exactly as GetState returns it (before copying). */
+  readonly op: Operation;
+  /** The execution's change counter when this operation last changed. */
+  changeSeq: number;
+  callback?: CallbackSettings;
+  chained?: ChainedInvokeState;
+}
+
+/** One token issued to an invocation. */
+export interface TokenRecord {
+  consumed: boolean;
+}
+
+/** One invocation of the handler. */
+export interface InvocationRecord {
+  readonly id: string;
+  /** 1-based number of the invocation within its execution. */
+  readonly seq: number;
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly tokens: Map<string, TokenRecord>;
+  /** The newest token: the only one a checkpoint may use. */
+  activeToken: string;
+  /** Operations with `changeSeq` above this were not yet sent to this invocation. */
+  lastDeliveredSeq: number;
+  /** A service-side change (timer, callback, chained invoke) happened while it ran. */
+  serviceChangeSeen: boolean;
+  running: boolean;
+  /** Set when the service closed it (stop, timeout) before the host reported its end. */
+  closedByService: boolean;
+}
+
+/** An execution result decided by an EXECUTION update, applied when the invocation ends. */
+export type PendingClose =
+  | { readonly status: 'SUCCEEDED'; readonly result?: string }
+  | { readonly status: 'FAILED'; readonly error: ErrorObject };
+
+/** A stored checkpoint response, for ClientToken replays. */
+export interface ClientTokenEntry {
+  readonly response: CheckpointDurableExecutionResponse;
+  readonly expiresAt: number;
+}
+
+/** One execution and everything the service knows about it. */
+export interface ExecutionRecord {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  readonly functionName: string;
+  readonly version: string;
+  /** The qualified function ARN (`…:function:name:version`). */
+  readonly functionArn: string;
+  /** Creation order across the whole service, for listing. */
+  readonly createdSeq: number;
+  readonly invocationType: 'RequestResponse' | 'Event';
+  readonly inputPayload?: string;
+  readonly startedAt: number;
+  readonly executionTimeoutSeconds: number;
+  readonly retentionDays: number;
+  status: ExecutionStatus;
+  endedAt?: number;
+  result?: string;
+  error?: ErrorObject;
+  readonly operations: OperationRecord[];
+  readonly operationsById: Map<string, OperationRecord>;
+  readonly history: HistoryLog;
+  /** Incremented on every operation change. */
+  changeSeq: number;
+  readonly invocations: InvocationRecord[];
+  /** Token → the invocation it was issued to (every token ever issued). */
+  readonly tokens: Map<string, InvocationRecord>;
+  needsInvocation: boolean;
+  consecutiveInvocationErrors: number;
+  pendingClose?: PendingClose;
+  readonly clientTokens: Map<string, ClientTokenEntry>;
+  /** Payload and error bytes written so far (100 MB quota). */
+  dataBytes: number;
+  /** The CHAINED_INVOKE operation that started this execution, if any. */
+  readonly parent?: { readonly executionArn: string; readonly operationId: string };
+}
+
+/** The invocation currently running, if any. */
+export function runningInvocation(exec: ExecutionRecord): InvocationRecord | undefined {
+  const last = exec.invocations[exec.invocations.length - 1];
+  return last?.running ? last : undefined;
+}

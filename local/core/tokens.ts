@@ -1,0 +1,26 @@
+/**
+ * Checkpoint tokens: opaque base64 strings, one chain per invocation (protocol.md §3.1).
+ */
+
+const TOKEN_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+const CLIENT_TOKEN_RE = /^[\x21-\x7E]{1,64}$/;
+
+/**
+ * A new checkpoint token. It embeds the execution id and the invocation and token sequence numbers
+ * only to make it unique and readable in logs; the service never parses it back.
+ *
+ * @example newCheckpointToken(execId, 2, 5, randomUUID())
+ */
+export function newCheckpointToken(executionId: string, invocationSeq: number, tokenSeq: number, nonce: string): string {
+  return Buffer.from(`ct1:${executionId}:${invocationSeq}:${tokenSeq}:${nonce}`, 'utf8').toString('base64');
+}
+
+/** True when the string has the shape of a checkpoint token (§2.1: 1-2048 chars of the base64 alphabet). */
+export function isCheckpointTokenShape(token: string): boolean {
+  return token.length >= 1 && token.length <= 2048 && TOKEN_RE.test(token);
+}
+
+/** True when the string is a valid ClientToken (§2.1: 1-64 chars of `[\x21-\x7E]`). */
+export function isClientTokenShape(token: string): boolean {
+  return CLIENT_TOKEN_RE.test(token);
+}

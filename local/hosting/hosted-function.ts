@@ -33,7 +33,7 @@ export interface HostedFunctionOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /** Published versions (default `['1']`). `$LATEST` always exists. */
   readonly versions?: readonly string[];
-  /** Alias → version (default `{ live: <last version> }`). */
+  /** Alias → version or `$LATEST` (default `{ live: <last version> }`). */
   readonly aliases?: Readonly<Record<string, string>>;
   /**
    * A Node binary to run the handler with (e.g. Node 22 to match the Lambda runtime). The handler
@@ -115,7 +115,7 @@ export function resolveHostedFunction(options: HostedFunctionOptions, bundlePath
         `Alias '${alias}' of function ${options.name} is invalid: use letters, digits, '-' or '_', not only digits.`,
       );
     }
-    if (!versions.includes(version)) {
+    if (version !== '$LATEST' && !versions.includes(version)) {
       throw new FunctionRegistrationError(
         `Alias '${alias}' of function ${options.name} points at version '${version}', which is not among its versions (${versions.join(', ') || 'none'}).`,
       );

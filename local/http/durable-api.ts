@@ -91,13 +91,6 @@ export interface ApiRequest {
   readonly body: Buffer;
 }
 
-/** Largest synchronous Invoke payload (protocol.md §7: 6 MB). */
-export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
-/** Largest asynchronous Invoke payload (protocol.md §7: 1 MB). */
-export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
-/** Largest callback result the API model accepts (protocol.md §6.6). */
-export const MAX_CALLBACK_RESULT_BYTES = 262_144;
-
 const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'];
 
 /**
@@ -155,12 +148,7 @@ export async function handleApiRequest(backend: DurableApiBackend, request: ApiR
       return json(await backend.stopExecution({ DurableExecutionArn: arn, Error: error }));
     }
     case 'SendDurableExecutionCallbackSuccess': {
-      if (request.body.length > MAX_CALLBACK_RESULT_BYTES) {
-        throw new HttpServiceError(
-          'InvalidParameterValueException',
-          `Callback result is ${request.body.length} bytes; the maximum is ${MAX_CALLBACK_RESULT_BYTES} bytes.`,
-        );
-      }
+      // The body is the raw result; its size rule belongs to the core.
       const result = request.body.length === 0 ? undefined : request.body.toString('utf8');
       await backend.sendCallbackSuccess(callbackId, result);
       return json({});
@@ -223,13 +211,7 @@ function decodeListQuery(functionName: string, query: QueryReader): ListDurableE
 
 async function invoke(backend: DurableApiBackend, request: ApiRequest, query: QueryReader): Promise<HttpReply> {
   const invocationType = decodeInvocationType(request.headers['x-amz-invocation-type']);
-  const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
-  if (request.body.length > limit) {
-    throw new HttpServiceError(
-      'RequestTooLargeException',
-      `Request must be smaller than ${limit} bytes for the ${invocationType} invocation type; got ${request.body.length} bytes.`,
-    );
-  }
+  // Input size limits (6 MB sync, 1 MB async) are the core's rule; only JSON-ness is checked here.
   const payload = request.body.length === 0 ? undefined : request.body.toString('utf8');
   if (payload !== undefined) {
     try {

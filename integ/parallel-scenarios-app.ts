@@ -12,8 +12,8 @@
  */
 import { Stack, type App } from 'aws-cdk-lib';
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
-import { DEFAULT_STACK_NAME, type ScenarioName } from './catalog';
-import { addDeployedScenarioAssertions, type DeployedScenarioAssertion } from './cloud/deployed-assertions';
+import { DEFAULT_STACK_NAME } from './catalog';
+import { addDeployedScenarioAssertions, type DeployedScenarioAssertions } from './cloud/deployed-assertions';
 import { ParallelScenariosStack } from './stacks/parallel-scenarios-stack';
 
 /** The stacks and test of the integ app. */
@@ -21,7 +21,7 @@ export interface ParallelScenariosApp {
   readonly scenarios: ParallelScenariosStack;
   readonly assertionStack: Stack;
   readonly test: IntegTest;
-  readonly deployedAssertions: Record<ScenarioName, DeployedScenarioAssertion>;
+  readonly deployedAssertions: DeployedScenarioAssertions;
 }
 
 /** Options of {@link buildParallelScenariosApp}. */

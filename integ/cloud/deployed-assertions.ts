@@ -36,6 +36,13 @@ export interface DeployedScenarioAssertion {
   readonly check: IApiCall;
 }
 
+/** What {@link addDeployedScenarioAssertions} added. */
+export interface DeployedScenarioAssertions {
+  /** The function that runs the assertion modules on the deployed executions. */
+  readonly checker: ScenarioCheckerFunction;
+  readonly scenarios: Record<ScenarioName, DeployedScenarioAssertion>;
+}
+
 /** The orderId the deployed test starts a scenario with. */
 export function deployedOrderId(scenario: ScenarioName): string {
   return `integ-${scenario}`;
@@ -49,7 +56,7 @@ export function addDeployedScenarioAssertions(
   assertions: IDeployAssert,
   assertionStack: Stack,
   scenarios: ParallelScenariosStack,
-): Record<ScenarioName, DeployedScenarioAssertion> {
+): DeployedScenarioAssertions {
   // The deterministic names are plain strings, so the assertion stack needs an explicit order.
   assertionStack.addDependency(scenarios);
   const checker = new ScenarioCheckerFunction(assertionStack, 'ScenarioChecker', {
@@ -102,5 +109,5 @@ export function addDeployedScenarioAssertions(
     start.next(waitForEnd).next(check);
     chains[scenario] = { start, waitForEnd, check };
   }
-  return chains as Record<ScenarioName, DeployedScenarioAssertion>;
+  return { checker, scenarios: chains as Record<ScenarioName, DeployedScenarioAssertion> };
 }

@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { DEFAULT_STACK_NAME, SCENARIO_NAMES, scenarioFunctionName, type ScenarioName } from '../catalog';
 import { buildParallelScenariosApp } from '../parallel-scenarios-app';
@@ -171,11 +171,29 @@ export function scenarioBundles(
   return bundles as Record<ScenarioName, ScenarioBundle>;
 }
 
-/** The synthesized integ app and where its scenario bundles are. */
+/** The synthesized integ app and where its bundles are. */
 export interface SynthesizedScenarios {
   readonly assemblyDir: string;
   readonly stackName: string;
   readonly bundles: Record<ScenarioName, ScenarioBundle>;
+  /** The checker function's bundle (the deployed assertions' `index.js`), exporting `handler`. */
+  readonly checkerBundleFile: string;
+}
+
+/**
+ * The bundle file of one function resource, found by logical id in the stack `stackName`.
+ *
+ * @example
+ * functionBundleFile(assembly, 'DurableParallelScenariosAssertions', 'ScenarioCheckerFunction79D5B0C0');
+ */
+export function functionBundleFile(assembly: cxapi.CloudAssembly, stackName: string, logicalId: string): string {
+  const stack = assembly.getStackByName(stackName);
+  const resources = isObject(stack.template) && isObject(stack.template.Resources) ? stack.template.Resources : {};
+  const resource = resources[logicalId];
+  if (!isObject(resource) || !isObject(resource.Properties)) {
+    throw new AssemblyLookupError(`Stack ${stackName} has no resource ${logicalId}.`);
+  }
+  return resolveHandler(assetDirOf(assembly, stack, logicalId, resource), logicalId, resource.Properties.Handler).file;
 }
 
 /**
@@ -184,9 +202,16 @@ export interface SynthesizedScenarios {
  */
 export function synthesizeScenarios(outdir: string, stackName: string = DEFAULT_STACK_NAME): SynthesizedScenarios {
   const app = new App({ outdir });
-  buildParallelScenariosApp(app, { stackName });
+  const built = buildParallelScenariosApp(app, { stackName });
   const assembly = app.synth();
-  return { assemblyDir: assembly.directory, stackName, bundles: scenarioBundles(assembly, stackName) };
+  const checker = built.deployedAssertions.checker.function;
+  const checkerLogicalId = built.assertionStack.getLogicalId(checker.node.defaultChild as CfnElement);
+  return {
+    assemblyDir: assembly.directory,
+    stackName,
+    bundles: scenarioBundles(assembly, stackName),
+    checkerBundleFile: functionBundleFile(assembly, built.assertionStack.stackName, checkerLogicalId),
+  };
 }
 
 /** Reads an assembly that `cdk synth` already wrote (e.g. `cdk.out`) and locates the bundles. */

@@ -1,0 +1,302 @@
+/**
+ * A `LambdaClient` stand-in that calls the service core in this process: same commands, same
+ * exception classes, same standard retries, with optional fault injection and a record of every
+ * request for tests.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  CallbackTimeoutException,
+  CheckpointDurableExecutionCommand,
+  DurableExecutionAlreadyStartedException,
+  GetDurableExecutionCommand,
+  GetDurableExecutionHistoryCommand,
+  GetDurableExecutionStateCommand,
+  InvalidParameterValueException,
+  ListDurableExecutionsByFunctionCommand,
+  RequestTooLargeException,
+  ResourceNotFoundException,
+  SendDurableExecutionCallbackFailureCommand,
+  SendDurableExecutionCallbackHeartbeatCommand,
+  SendDurableExecutionCallbackSuccessCommand,
+  ServiceException,
+  StopDurableExecutionCommand,
+  TooManyRequestsException,
+  type LambdaClient,
+  type LambdaServiceException,
+} from '@aws-sdk/client-lambda';
+import { CoreServiceError, type DurableServiceCoreApi, type ServiceErrorName } from './core';
+import { deepCopy } from './core/clone';
+import { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan } from './faults';
+
+/** The durable commands the client handles, by command name (class name without `Command`). */
+export const SUPPORTED_COMMANDS = [
+  'CheckpointDurableExecution',
+  'GetDurableExecutionState',
+  'GetDurableExecution',
+  'GetDurableExecutionHistory',
+  'ListDurableExecutionsByFunction',
+  'StopDurableExecution',
+  'SendDurableExecutionCallbackSuccess',
+  'SendDurableExecutionCallbackFailure',
+  'SendDurableExecutionCallbackHeartbeat',
+] as const;
+
+/** One of {@link SUPPORTED_COMMANDS}. */
+export type SupportedCommandName = (typeof SUPPORTED_COMMANDS)[number];
+
+/** One request as the service received it (each retry attempt is its own call). */
+export interface RecordedCall {
+  /** 1-based position among all calls of this client. */
+  readonly seq: number;
+  readonly command: SupportedCommandName;
+  /** 1-based attempt within one `send` (the SDK's standard retry re-sends identical input). */
+  readonly attempt: number;
+  /** The input as the service received it (ClientToken filled in). */
+  readonly input: Record<string, unknown>;
+  /** The output, when the call succeeded. */
+  readonly output?: unknown;
+  /** The error the caller got for this attempt. */
+  readonly error?: { readonly name: string; readonly message: string; readonly httpStatus?: number };
+  /** The injected fault, if any. */
+  readonly fault?: FaultKind;
+  /** True when the core applied the request (also for a dropped response). */
+  readonly applied: boolean;
+}
+
+/** How long to wait before a retry: none, the SDK's jittered exponential backoff, or your own. */
+export type RetryBackoff = 'none' | 'sdk' | ((attempt: number, error: Error) => number);
+
+/** Options of {@link createInProcessLambdaClient}. */
+export interface InProcessClientOptions {
+  /** Faults to inject into data-plane requests (a plan, or an injector shared with another transport). */
+  readonly faults?: FaultPlan | FaultInjector;
+  /** Attempts per `send`, like the SDK's `maxAttempts`; default 3. */
+  readonly maxAttempts?: number;
+  /** Delay between attempts; default `none` (retries are immediate). */
+  readonly retryBackoff?: RetryBackoff;
+  /** Called after every recorded call. */
+  readonly onCall?: (call: RecordedCall) => void;
+}
+
+/** What the runtime needs of a `LambdaClient`, and what this client provides. */
+export interface InProcessLambdaClient {
+  /** Sends a command, exactly like `LambdaClient.send` (promise or callback style). */
+  readonly send: LambdaClient['send'];
+  /** Every request the service received, in order. */
+  readonly calls: readonly RecordedCall[];
+  /** For parity with `LambdaClient`; there is nothing to release. */
+  destroy(): void;
+}
+
+type ErrorClass = new (opts: {
+  message: string;
+  $metadata: Record<string, unknown>;
+  Type?: string;
+  retryAfterSeconds?: string;
+  Reason?: 'CallerRateLimitExceeded';
+}) => LambdaServiceException;
+
+const ERROR_CLASSES: Readonly<Record<ServiceErrorName, ErrorClass>> = {
+  InvalidParameterValueException: InvalidParameterValueException as unknown as ErrorClass,
+  CallbackTimeoutException: CallbackTimeoutException as unknown as ErrorClass,
+  ResourceNotFoundException: ResourceNotFoundException as unknown as ErrorClass,
+  DurableExecutionAlreadyStartedException: DurableExecutionAlreadyStartedException as unknown as ErrorClass,
+  RequestTooLargeException: RequestTooLargeException as unknown as ErrorClass,
+  TooManyRequestsException: TooManyRequestsException as unknown as ErrorClass,
+  ServiceException: ServiceException as unknown as ErrorClass,
+};
+
+const COMMAND_CLASSES: ReadonlyArray<readonly [SupportedCommandName, abstract new (...args: never[]) => unknown]> = [
+  ['CheckpointDurableExecution', CheckpointDurableExecutionCommand],
+  ['GetDurableExecutionState', GetDurableExecutionStateCommand],
+  ['GetDurableExecution', GetDurableExecutionCommand],
+  ['GetDurableExecutionHistory', GetDurableExecutionHistoryCommand],
+  ['ListDurableExecutionsByFunction', ListDurableExecutionsByFunctionCommand],
+  ['StopDurableExecution', StopDurableExecutionCommand],
+  ['SendDurableExecutionCallbackSuccess', SendDurableExecutionCallbackSuccessCommand],
+  ['SendDurableExecutionCallbackFailure', SendDurableExecutionCallbackFailureCommand],
+  ['SendDurableExecutionCallbackHeartbeat', SendDurableExecutionCallbackHeartbeatCommand],
+];
+
+/** Which supported command an object is: by class, or by class name when another copy of the SDK made it. */
+function commandName(command: unknown): SupportedCommandName | undefined {
+  for (const [name, cls] of COMMAND_CLASSES) {
+    if (command instanceof cls) return name;
+  }
+  const ctorName = (command as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return SUPPORTED_COMMANDS.find((name) => `${name}Command` === ctorName);
+}
+
+/** The SDK's standard retry decision: throttling, 5xx and network errors. */
+function isRetryable(err: unknown): boolean {
+  const e = err as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name === 'TooManyRequestsException') return true;
+  if (e?.$fault === 'server') return true;
+  return (err as { code?: string })?.code === 'ECONNRESET';
+}
+
+function sdkDelay(attempt: number, error: Error): number {
+  const retryAfter = Number((error as { retryAfterSeconds?: string }).retryAfterSeconds);
+  if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+  const base = error.name === 'TooManyRequestsException' ? 500 : 100;
+  return Math.floor(Math.random() * Math.min(20_000, base * 2 ** (attempt - 1)));
+}
+
+function textOf(result: unknown): string | undefined {
+  if (result === undefined || typeof result === 'string') return result;
+  if (result instanceof Uint8Array) return new TextDecoder('utf-8').decode(result);
+  if (result instanceof ArrayBuffer) return new TextDecoder('utf-8').decode(new Uint8Array(result));
+  throw new TypeError('SendDurableExecutionCallbackSuccess Result must be a string, Uint8Array or ArrayBuffer in the in-process client.');
+}
+
+/**
+ * Creates a client whose `send` runs durable commands against `core` in this process.
+ *
+ * Inputs and outputs are deep-copied, so the caller and the core never share an object. Service
+ * errors become the SDK's own exception classes (`InvalidParameterValueException`, …) with
+ * `$metadata.httpStatusCode`, exactly as a real client throws them.
+ *
+ * @example
+ * const client = createInProcessLambdaClient(core, { faults: [{ fault: 'throttle', callIndex: 0 }] });
+ * await client.send(new CheckpointDurableExecutionCommand({ DurableExecutionArn, CheckpointToken, Updates }));
+ */
+export function createInProcessLambdaClient(core: DurableServiceCoreApi, options: InProcessClientOptions = {}): InProcessLambdaClient {
+  const injector = options.faults instanceof FaultInjector ? options.faults : new FaultInjector(options.faults ?? []);
+  const maxAttempts = options.maxAttempts ?? 3;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new RangeError(`maxAttempts must be an integer >= 1; got ${maxAttempts}.`);
+  }
+  const backoff = options.retryBackoff ?? 'none';
+  const calls: RecordedCall[] = [];
+
+  const record = (call: Omit<RecordedCall, 'seq'>): void => {
+    const full = { seq: calls.length + 1, ...call };
+    calls.push(full);
+    options.onCall?.(full);
+  };
+
+  const dispatch = (name: SupportedCommandName, input: Record<string, unknown>): unknown => {
+    switch (name) {
+      case 'CheckpointDurableExecution':
+        return core.checkpoint(input as never);
+      case 'GetDurableExecutionState':
+        return core.getState(input as never);
+      case 'GetDurableExecution':
+        return core.getExecution(input as never);
+      case 'GetDurableExecutionHistory':
+        return core.getHistory(input as never);
+      case 'ListDurableExecutionsByFunction':
+        return core.listExecutions(input as never);
+      case 'StopDurableExecution':
+        return core.stopExecution(input as never);
+      case 'SendDurableExecutionCallbackSuccess':
+        core.sendCallbackSuccess(input.CallbackId as string, textOf(input.Result));
+        return {};
+      case 'SendDurableExecutionCallbackFailure':
+        core.sendCallbackFailure(input.CallbackId as string, input.Error as never);
+        return {};
+      case 'SendDurableExecutionCallbackHeartbeat':
+        core.sendCallbackHeartbeat(input.CallbackId as string);
+        return {};
+    }
+  };
+
+  const toSdkError = (err: CoreServiceError, requestId: string): LambdaServiceException => {
+    const Cls = ERROR_CLASSES[err.name];
+    return new Cls({
+      message: err.message,
+      $metadata: { httpStatusCode: err.httpStatus, requestId },
+      Type: err.httpStatus >= 500 ? 'Service' : 'User',
+      ...(err.name === 'TooManyRequestsException'
+        ? { Reason: 'CallerRateLimitExceeded' as const, ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: String(err.retryAfterSeconds) } : {}) }
+        : {}),
+    });
+  };
+
+  /** One attempt: fault plan, core, conversion. Resolves with the output or rejects with what the caller would see. */
+  const attemptOnce = async (name: SupportedCommandName, input: Record<string, unknown>, attempt: number): Promise<unknown> => {
+    // Every attempt crosses an await, as a network round trip would.
+    await Promise.resolve();
+    const requestId = randomUUID();
+    const dataPlane = name === 'CheckpointDurableExecution' || name === 'GetDurableExecutionState';
+    const decision = dataPlane ? injector.decide(name as DataPlaneOperation, deepCopy(input) as never) : undefined;
+    let output: unknown;
+    try {
+      if (decision?.error) throw decision.error;
+      output = deepCopy(dispatch(name, deepCopy(input)));
+    } catch (err) {
+      if (!(err instanceof CoreServiceError)) {
+        record({ command: name, attempt, input: deepCopy(input), error: { name: (err as Error)?.name, message: String((err as Error)?.message ?? err) }, applied: false });
+        throw err;
+      }
+      const sdkError = toSdkError(err, requestId);
+      record({
+        command: name,
+        attempt,
+        input: deepCopy(input),
+        error: { name: err.name, message: err.message, httpStatus: err.httpStatus },
+        ...(decision ? { fault: decision.fault } : {}),
+        applied: false,
+      });
+      throw sdkError;
+    }
+    if (decision?.fault === 'drop-response') {
+      const lost = Object.assign(new Error('socket hang up (injected fault: the response was dropped after the service applied the request)'), {
+        code: 'ECONNRESET',
+        $metadata: {},
+      });
+      record({ command: name, attempt, input: deepCopy(input), error: { name: lost.name, message: lost.message }, fault: 'drop-response', applied: true });
+      throw lost;
+    }
+    record({ command: name, attempt, input: deepCopy(input), output: deepCopy(output), applied: true });
+    return Object.assign(output as object, { $metadata: { httpStatusCode: 200, requestId } });
+  };
+
+  const sendPromise = async (command: unknown): Promise<unknown> => {
+    const name = commandName(command);
+    if (!name) {
+      const ctor = (command as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof command;
+      throw new TypeError(`The in-process Lambda client does not handle ${ctor}; it handles ${SUPPORTED_COMMANDS.map((c) => `${c}Command`).join(', ')}.`);
+    }
+    const input = deepCopy(((command as { input?: unknown }).input ?? {}) as Record<string, unknown>);
+    if (name === 'CheckpointDurableExecution' && input.ClientToken === undefined) {
+      // The SDK fills the idempotency token once per send; its retries reuse it.
+      input.ClientToken = randomUUID();
+    }
+    let totalRetryDelay = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const output = (await attemptOnce(name, input, attempt)) as { $metadata: Record<string, unknown> };
+        Object.assign(output.$metadata, { attempts: attempt, totalRetryDelay });
+        return output;
+      } catch (err) {
+        const meta = (err as { $metadata?: Record<string, unknown> }).$metadata;
+        if (meta) Object.assign(meta, { attempts: attempt, totalRetryDelay });
+        if (attempt >= maxAttempts || !isRetryable(err)) throw err;
+        const delay = backoff === 'none' ? 0 : backoff === 'sdk' ? sdkDelay(attempt, err as Error) : backoff(attempt, err as Error);
+        if (delay > 0) {
+          totalRetryDelay += delay;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    }
+  };
+
+  const send = (command: unknown, optionsOrCb?: unknown, cb?: unknown): Promise<unknown> | void => {
+    const callback = typeof optionsOrCb === 'function' ? optionsOrCb : typeof cb === 'function' ? cb : undefined;
+    const promise = sendPromise(command);
+    if (!callback) return promise;
+    promise.then(
+      (out) => (callback as (e: unknown, d?: unknown) => void)(null, out),
+      (err) => (callback as (e: unknown) => void)(err),
+    );
+  };
+
+  return {
+    send: send as LambdaClient['send'],
+    calls,
+    destroy() {
+      // Nothing to release: no sockets, no timers outlive a send.
+    },
+  };
+}

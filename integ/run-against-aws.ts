@@ -4,7 +4,8 @@
  *
  * The scenario functions have deterministic names, `<stack name>-<scenario>`, so only a Lambda
  * client is needed (no CloudFormation lookups). Credentials come from the usual AWS SDK chain
- * (environment, profile, SSO, instance role).
+ * (environment, profile, SSO, instance role); `AWS_ENDPOINT_URL_LAMBDA` points it at another
+ * endpoint, such as a local durable-execution service.
  *
  * @example
  * // npx ts-node --transpile-only integ/run-against-aws.ts --region eu-west-1 --stack DurableParallelScenarios
@@ -22,6 +23,7 @@ const USAGE = `Usage: ts-node --transpile-only integ/run-against-aws.ts --region
   --function-prefix <prefix> use <prefix>-<scenario> as function names instead of the stack name
   --scenario <name>          run only this scenario (repeatable; default all six)
   --timeout <seconds>        how long to wait for each execution (default 300)
+  --poll-interval <seconds>  pause between GetDurableExecution polls (default 2)
   --history                  print every report with its history, not only failing ones
   --help                     show this text
 
@@ -33,6 +35,7 @@ export interface AwsRunArguments {
   readonly prefix: string;
   readonly scenarios: readonly ScenarioName[];
   readonly timeoutMs: number;
+  readonly pollIntervalMs: number;
   readonly printAll: boolean;
 }
 
@@ -61,6 +64,7 @@ export function parseAwsRunArguments(argv: readonly string[], env: NodeJS.Proces
         'function-prefix': { type: 'string' },
         scenario: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        'poll-interval': { type: 'string' },
         history: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -83,6 +87,10 @@ export function parseAwsRunArguments(argv: readonly string[], env: NodeJS.Proces
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
     throw new UsageError(`--timeout must be a whole number of seconds >= 1, got "${values.timeout}".`);
   }
+  const pollSeconds = values['poll-interval'] === undefined ? 2 : Number(values['poll-interval']);
+  if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) {
+    throw new UsageError(`--poll-interval must be a number of seconds > 0, got "${values['poll-interval']}".`);
+  }
   let scenarios: ScenarioName[];
   try {
     scenarios = values.scenario === undefined ? [...SCENARIO_NAMES] : values.scenario.map(parseScenarioName);
@@ -94,6 +102,7 @@ export function parseAwsRunArguments(argv: readonly string[], env: NodeJS.Proces
     prefix: values['function-prefix'] ?? values.stack ?? DEFAULT_STACK_NAME,
     scenarios,
     timeoutMs: timeoutSeconds * 1_000,
+    pollIntervalMs: pollSeconds * 1_000,
     printAll: values.history ?? false,
   };
 }
@@ -109,7 +118,7 @@ export async function runAgainstAws(args: AwsRunArguments, log: (line: string) =
       reports.push(
         await runScenario(client, functionName, SCENARIO_ASSERTIONS[scenario], {
           timeoutMs: args.timeoutMs,
-          pollIntervalMs: 2_000,
+          pollIntervalMs: args.pollIntervalMs,
         }),
       );
     }

@@ -1,0 +1,37 @@
+/**
+ * `cdk-durable-function/local`: run durable functions on your machine, no AWS account needed.
+ *
+ * @example
+ * import { LocalDurableService } from 'cdk-durable-function/local';
+ * const svc = await LocalDurableService.start();
+ * await svc.registerFunction({ name: 'orders', bundle: 'dist/orders.js' });
+ * const run = await svc.run('orders:live', { orderId: '42' });
+ * console.log(run.status, run.result, run.timeline);
+ * await svc.stop();
+ */
+export {
+  LocalDurableService,
+  type ExecutionRun,
+  type HandlerKillRule,
+  type InvocationSummary,
+  type LocalDurableServiceOptions,
+  type RegisteredFunction,
+  type RunOptions,
+} from './local-service';
+export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting/hosted-function';
+export type { OutputSink } from './hosting/sandbox';
+export { consoleLogger, silentLogger, type ServiceLogger } from './http/logger';
+export { formatDuration, formatTimeline, summarizeOperations, type OperationSummary } from './timeline';
+export { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan, type FaultRule } from './faults';
+export { RealClock, VirtualClock, type ServiceClock } from './clock';
+export {
+  CoreServiceError,
+  DurableServiceCore,
+  type CoreDurableConfig,
+  type CoreFunctionDefinition,
+  type DurableInvocationEvent,
+  type DurableServiceCoreApi,
+  type ExecutionSchedule,
+  type InvocationOutcome,
+  type ServiceErrorName,
+} from './core';

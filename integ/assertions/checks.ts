@@ -21,7 +21,12 @@ export interface Check {
   readonly details: string;
 }
 
-/** Renders a value compactly for check details. */
+/**
+ * Renders a value compactly for check details.
+ *
+ * @example
+ * show(['a', 1]); // '["a",1]'
+ */
 export function show(value: unknown): string {
   if (value === undefined) {
     return 'undefined';

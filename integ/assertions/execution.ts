@@ -80,6 +80,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * Starts an execution asynchronously (`InvocationType: 'Event'`) under a DurableExecutionName.
  * `functionName` must be qualified (`name:alias` or `name:version`): durable functions refuse
  * unqualified invocations.
+ *
+ * @example
+ * const { executionArn } = await startExecution(client, 'orders:live', 'run-1', { orderId: 'o-1' });
  */
 export async function startExecution(
   client: LambdaClient,
@@ -107,7 +110,12 @@ export async function startExecution(
   };
 }
 
-/** Reads the execution once and parses its payloads. */
+/**
+ * Reads the execution once and parses its payloads.
+ *
+ * @example
+ * (await describeExecution(client, arn)).status; // 'RUNNING'
+ */
 export async function describeExecution(client: LambdaClient, executionArn: string): Promise<ExecutionSummary> {
   const response = await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: executionArn }));
   return {
@@ -123,7 +131,12 @@ export async function describeExecution(client: LambdaClient, executionArn: stri
   };
 }
 
-/** Polls GetDurableExecution until the status is no longer RUNNING or the timeout passes. */
+/**
+ * Polls GetDurableExecution until the status is no longer RUNNING or the timeout passes.
+ *
+ * @example
+ * const summary = await waitForExecutionEnd(client, arn, { pollIntervalMs: 50, timeoutMs: 10_000 });
+ */
 export async function waitForExecutionEnd(
   client: LambdaClient,
   executionArn: string,
@@ -140,7 +153,12 @@ export async function waitForExecutionEnd(
   }
 }
 
-/** Reads the whole history, oldest first, following NextMarker across pages. */
+/**
+ * Reads the whole history, oldest first, following NextMarker across pages.
+ *
+ * @example
+ * const { events, pages } = await readHistory(client, arn, 10);
+ */
 export async function readHistory(
   client: LambdaClient,
   executionArn: string,
@@ -168,6 +186,9 @@ export async function readHistory(
 /**
  * Waits for the execution to end, then reads its history. When the status is terminal but the
  * history does not show the terminal event yet, re-reads it a few times before settling.
+ *
+ * @example
+ * const { execution, history } = await observeExecution(client, arn, { timeoutMs: 60_000 });
  */
 export async function observeExecution(
   client: LambdaClient,

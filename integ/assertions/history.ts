@@ -37,12 +37,22 @@ export function eventsOf(history: readonly Event[], type: EventType, filter: Eve
   );
 }
 
-/** How many events of a type (optionally narrowed) the history holds. */
+/**
+ * How many events of a type (optionally narrowed) the history holds.
+ *
+ * @example
+ * countOf(history, 'ContextFailed', { name: 'boom' }); // 1
+ */
 export function countOf(history: readonly Event[], type: EventType, filter: EventFilter = {}): number {
   return eventsOf(history, type, filter).length;
 }
 
-/** The Names of the given events, in order (events without a Name are skipped). */
+/**
+ * The Names of the given events, in order (events without a Name are skipped).
+ *
+ * @example
+ * namesOf(eventsOf(history, 'ContextStarted')); // ['fanout', 'alpha', 'beta', 'gamma']
+ */
 export function namesOf(events: readonly Event[]): string[] {
   return events.flatMap((event) => (event.Name === undefined ? [] : [event.Name]));
 }
@@ -53,7 +63,12 @@ function detailsOf(event: Event): Record<string, unknown> | undefined {
   return typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined;
 }
 
-/** The raw `Result.Payload` text of a *Succeeded event, if it carries one. */
+/**
+ * The raw `Result.Payload` text of a *Succeeded event, if it carries one.
+ *
+ * @example
+ * resultText(eventsOf(history, 'StepSucceeded')[0]); // '"3f2a…"'
+ */
 export function resultText(event: Event | undefined): string | undefined {
   const result = event ? detailsOf(event)?.Result : undefined;
   if (typeof result !== 'object' || result === null) {
@@ -63,12 +78,22 @@ export function resultText(event: Event | undefined): string | undefined {
   return typeof payload === 'string' ? payload : undefined;
 }
 
-/** The parsed `Result.Payload` of a *Succeeded event; `undefined` when absent or not JSON. */
+/**
+ * The parsed `Result.Payload` of a *Succeeded event; `undefined` when absent or not JSON.
+ *
+ * @example
+ * resultPayload(eventsOf(history, 'ExecutionSucceeded')[0]); // ['alpha-o-1', 'beta-o-1', 'gamma-o-1']
+ */
 export function resultPayload(event: Event | undefined): unknown {
   return parseJson(resultText(event));
 }
 
-/** The `Error.Payload` error object of a *Failed event. */
+/**
+ * The `Error.Payload` error object of a *Failed event.
+ *
+ * @example
+ * errorOf(eventsOf(history, 'ContextFailed', { name: 'boom' })[0])?.ErrorMessage; // 'intentional partial failure'
+ */
 export function errorOf(event: Event | undefined): ErrorObject | undefined {
   const error = event ? detailsOf(event)?.Error : undefined;
   if (typeof error !== 'object' || error === null) {
@@ -78,7 +103,13 @@ export function errorOf(event: Event | undefined): ErrorObject | undefined {
   return typeof payload === 'object' && payload !== null ? (payload as ErrorObject) : undefined;
 }
 
-/** Parses JSON text, returning `undefined` for absent or malformed text instead of throwing. */
+/**
+ * Parses JSON text, returning `undefined` for absent or malformed text instead of throwing.
+ *
+ * @example
+ * parseJson('{"a":1}'); // { a: 1 }
+ * parseJson('not json'); // undefined
+ */
 export function parseJson(text: string | undefined): unknown {
   if (text === undefined) {
     return undefined;
@@ -90,7 +121,12 @@ export function parseJson(text: string | undefined): unknown {
   }
 }
 
-/** The number of invocations the execution took (one InvocationCompleted per invocation). */
+/**
+ * The number of invocations the execution took (one InvocationCompleted per invocation).
+ *
+ * @example
+ * invocationCount(history); // 2 for an execution that suspended once
+ */
 export function invocationCount(history: readonly Event[]): number {
   return countOf(history, 'InvocationCompleted');
 }
@@ -98,6 +134,9 @@ export function invocationCount(history: readonly Event[]): number {
 /**
  * The number of operations the workflow created: distinct operation Ids among the
  * non-execution, non-invocation events (the EXECUTION operation itself is not counted).
+ *
+ * @example
+ * operationCount(history); // 4 for a parallel with three branches
  */
 export function operationCount(history: readonly Event[]): number {
   const ids = new Set<string>();
@@ -113,6 +152,9 @@ export function operationCount(history: readonly Event[]): number {
 /**
  * The largest number of branches of a batch that were open at the same time, replaying the
  * history's ContextStarted / Context{Succeeded,Failed} events for the batch's direct children.
+ *
+ * @example
+ * maxOpenChildren(history, throttledId); // 2 with maxConcurrency: 2
  */
 export function maxOpenChildren(history: readonly Event[], parentId: string): number {
   let open = 0;

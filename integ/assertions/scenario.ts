@@ -90,6 +90,9 @@ export function uniqueExecutionName(scenario: ScenarioName): string {
 /**
  * The checks every scenario shares, followed by the scenario's own. Used by `runScenario` and by
  * the checker function that verifies executions started by the integ stack's assertions.
+ *
+ * @example
+ * const checks = verifyExecution(happyPath, observation, { input: { orderId: 'o-1' }, executionName: 'run-1' });
  */
 export function verifyExecution(
   assertion: ScenarioAssertion,
@@ -122,7 +125,12 @@ export function verifyExecution(
   return checks.add(assertion.check(observation, expectation.input)).all;
 }
 
-/** Builds the report of an observed execution. */
+/**
+ * Builds the report of an observed execution.
+ *
+ * @example
+ * const report = reportOf(happyPath, 'orders:live', { input, executionName }, observation);
+ */
 export function reportOf(
   assertion: ScenarioAssertion,
   functionName: string,
@@ -158,6 +166,9 @@ export function reportOf(
  * Starts the scenario's execution through `functionName` (qualified, e.g. `name:live`), waits for
  * it, and checks everything. Never throws for a failed check or a failed start: the report says
  * what went wrong.
+ *
+ * @example
+ * const report = await runScenario(client, 'DurableParallelScenarios-happy-path:live', happyPath, { pollIntervalMs: 50 });
  */
 export async function runScenario(
   client: LambdaClient,

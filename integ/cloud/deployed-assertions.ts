@@ -43,7 +43,12 @@ export interface DeployedScenarioAssertions {
   readonly scenarios: Record<ScenarioName, DeployedScenarioAssertion>;
 }
 
-/** The orderId the deployed test starts a scenario with. */
+/**
+ * The orderId the deployed test starts a scenario with.
+ *
+ * @example
+ * deployedOrderId('happy-path'); // 'integ-happy-path'
+ */
 export function deployedOrderId(scenario: ScenarioName): string {
   return `integ-${scenario}`;
 }

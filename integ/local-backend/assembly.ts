@@ -119,6 +119,9 @@ function resolveHandler(assetDir: string, logicalId: string, handler: unknown): 
 /**
  * Every scenario's bundle in `assembly`, for the stack `stackName`. Functions are matched by
  * their deterministic `FunctionName` (`<stack>-<scenario>`).
+ *
+ * @example
+ * scenarioBundles(app.synth())['replay-determinism'].handlerExport; // 'handler'
  */
 export function scenarioBundles(
   assembly: cxapi.CloudAssembly,
@@ -199,6 +202,9 @@ export function functionBundleFile(assembly: cxapi.CloudAssembly, stackName: str
 /**
  * Synthesizes the integ app in-process into `outdir` (bundling every scenario with the
  * construct's esbuild bundling) and locates the bundles.
+ *
+ * @example
+ * const { bundles, checkerBundleFile } = synthesizeScenarios(fs.mkdtempSync('/tmp/scenarios-'));
  */
 export function synthesizeScenarios(outdir: string, stackName: string = DEFAULT_STACK_NAME): SynthesizedScenarios {
   const app = new App({ outdir });
@@ -214,7 +220,12 @@ export function synthesizeScenarios(outdir: string, stackName: string = DEFAULT_
   };
 }
 
-/** Reads an assembly that `cdk synth` already wrote (e.g. `cdk.out`) and locates the bundles. */
+/**
+ * Reads an assembly that `cdk synth` already wrote (e.g. `cdk.out`) and locates the bundles.
+ *
+ * @example
+ * scenarioBundlesFromDirectory('cdk.out')['happy-path'].bundleFile; // 'cdk.out/asset.…/index.js'
+ */
 export function scenarioBundlesFromDirectory(
   assemblyDir: string,
   stackName: string = DEFAULT_STACK_NAME,

@@ -39,6 +39,14 @@ export interface LocalScenarioService {
   stop(): Promise<void>;
 }
 
+/** Thrown when a scenario is run on a local service it was not registered on. */
+export class ScenarioNotRegisteredError extends Error {
+  constructor(scenario: ScenarioName) {
+    super(`Scenario ${scenario} was not registered on this local service; pass its bundle to startLocalScenarioService.`);
+    this.name = 'ScenarioNotRegisteredError';
+  }
+}
+
 /** Wall-clock pause between status polls on the local service. */
 const LOCAL_POLL_INTERVAL_MS = 10;
 /** A page size well below a scenario's event count, so every run reads its history over several pages. */
@@ -47,6 +55,10 @@ const LOCAL_HISTORY_PAGE_SIZE = 7;
 /**
  * Starts a local service and registers every given bundle under its deployed function name,
  * with the durable and Lambda settings its template declares. Its `live` alias points at version 1.
+ *
+ * @example
+ * const service = await startLocalScenarioService([bundles['happy-path']], { clock: 'virtual' });
+ * service.qualifiedName('happy-path'); // 'DurableParallelScenarios-happy-path:live'
  */
 export async function startLocalScenarioService(
   bundles: readonly ScenarioBundle[],
@@ -81,7 +93,7 @@ export async function startLocalScenarioService(
     qualifiedName(scenario) {
       const name = names.get(scenario);
       if (name === undefined) {
-        throw new Error(`Scenario ${scenario} was not registered on this local service; pass its bundle to startLocalScenarioService.`);
+        throw new ScenarioNotRegisteredError(scenario);
       }
       return `${name}:${SCENARIO_ALIAS}`;
     },
@@ -89,7 +101,12 @@ export async function startLocalScenarioService(
   };
 }
 
-/** Runs one scenario's assertion module against a local service. */
+/**
+ * Runs one scenario's assertion module against a local service.
+ *
+ * @example
+ * const report = await runScenarioLocally(service, 'happy-path');
+ */
 export function runScenarioLocally(service: LocalScenarioService, scenario: ScenarioName): Promise<ScenarioReport> {
   return runScenario(service.client, service.qualifiedName(scenario), SCENARIO_ASSERTIONS[scenario], {
     pollIntervalMs: LOCAL_POLL_INTERVAL_MS,
@@ -114,7 +131,12 @@ export interface LocalRunResult {
   readonly synthesized: SynthesizedScenarios;
 }
 
-/** Synthesizes the integ app, registers the bundles on a fresh local service and runs the scenarios. */
+/**
+ * Synthesizes the integ app, registers the bundles on a fresh local service and runs the scenarios.
+ *
+ * @example
+ * const { reports } = await runScenariosLocally({ scenarios: ['max-concurrency'], clock: 'real' });
+ */
 export async function runScenariosLocally(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const progress = options.onProgress ?? (() => undefined);
   const scenarios = options.scenarios ?? SCENARIO_NAMES;

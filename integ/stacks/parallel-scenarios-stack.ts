@@ -28,7 +28,12 @@ const INVOCATION_TIMEOUT = Duration.seconds(30);
 /** Finished executions are only read right after the test, so the shortest retention will do. */
 const RETENTION_PERIOD = Duration.days(1);
 
-/** `happy-path` → `HappyPath`, for construct ids and output names. */
+/**
+ * `happy-path` → `HappyPath`, for construct ids and output names.
+ *
+ * @example
+ * pascalCase('first-successful'); // 'FirstSuccessful'
+ */
 export function pascalCase(scenario: ScenarioName): string {
   return scenario
     .split('-')

@@ -19,9 +19,9 @@ import {
   SendDurableExecutionCallbackHeartbeatCommand,
   SendDurableExecutionCallbackSuccessCommand,
   ServiceException,
+  LambdaClient,
   StopDurableExecutionCommand,
   TooManyRequestsException,
-  type LambdaClient,
   type LambdaServiceException,
 } from '@aws-sdk/client-lambda';
 import { CoreServiceError, type DurableServiceCoreApi, type ServiceErrorName } from './core';
@@ -76,17 +76,18 @@ export interface InProcessClientOptions {
   readonly retryBackoff?: RetryBackoff;
   /** Called after every recorded call. */
   readonly onCall?: (call: RecordedCall) => void;
+  /** Region of the client's configuration (nothing is signed or sent); default us-east-1. */
+  readonly region?: string;
 }
 
-/** What the runtime needs of a `LambdaClient`, and what this client provides. */
-export interface InProcessLambdaClient {
-  /** Sends a command, exactly like `LambdaClient.send` (promise or callback style). */
-  readonly send: LambdaClient['send'];
+/**
+ * A real `LambdaClient` instance (so it goes wherever one is expected) whose `send` runs the
+ * durable commands against the core instead of the network, plus the record of every call.
+ */
+export type InProcessLambdaClient = LambdaClient & {
   /** Every request the service received, in order. */
   readonly calls: readonly RecordedCall[];
-  /** For parity with `LambdaClient`; there is nothing to release. */
-  destroy(): void;
-}
+};
 
 type ErrorClass = new (opts: {
   message: string;
@@ -150,7 +151,7 @@ function textOf(result: unknown): string | undefined {
 }
 
 /**
- * Creates a client whose `send` runs durable commands against `core` in this process.
+ * Creates a `LambdaClient` whose `send` runs durable commands against `core` in this process.
  *
  * Inputs and outputs are deep-copied, so the caller and the core never share an object. Service
  * errors become the SDK's own exception classes (`InvalidParameterValueException`, …) with
@@ -292,11 +293,13 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
     );
   };
 
-  return {
-    send: send as LambdaClient['send'],
-    calls,
-    destroy() {
-      // Nothing to release: no sockets, no timers outlive a send.
-    },
-  };
+  // A genuine client, so `instanceof LambdaClient` and its type hold; only `send` is replaced, so no
+  // request ever reaches its middleware stack or the network.
+  const client = new LambdaClient({
+    region: options.region ?? 'us-east-1',
+    credentials: { accessKeyId: 'in-process', secretAccessKey: 'in-process' },
+  });
+  Object.defineProperty(client, 'send', { value: send, writable: true, configurable: true });
+  Object.defineProperty(client, 'calls', { value: calls, enumerable: true });
+  return client as InProcessLambdaClient;
 }

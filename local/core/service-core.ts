@@ -311,9 +311,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       const now = this.clock.now();
       inv.running = false;
       let error: ErrorObject | undefined;
-      let parsed = outcome.kind === 'returned' ? parseInvocationOutput(outcome.output) : undefined;
-      if (outcome.kind === 'error') {
+      let parsed = outcome?.kind === 'returned' ? parseInvocationOutput(outcome.output) : undefined;
+      if (outcome?.kind === 'error') {
         error = assertErrorLike(outcome.error);
+      } else if (outcome?.kind !== 'returned') {
+        error = { ErrorType: 'InvalidInvocationOutcome', ErrorMessage: 'The host reported an outcome that is neither {kind: "returned"} nor {kind: "error"}.' };
       } else if (parsed?.kind === 'PENDING' && !exec.pendingClose && !hasPendingOperation(exec)) {
         parsed = {
           kind: 'INVALID',

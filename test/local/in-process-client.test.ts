@@ -3,6 +3,7 @@ import {
   GetDurableExecutionStateCommand,
   InvalidParameterValueException,
   InvokeCommand,
+  LambdaClient,
   ServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
@@ -149,6 +150,12 @@ describe('createInProcessLambdaClient', () => {
     const start = core.beginInvocation(executionArn);
     return { core, executionArn, token: start.event.CheckpointToken };
   }
+
+  it('is a genuine LambdaClient, so it goes wherever one is expected', () => {
+    const { core } = setup();
+    const client: LambdaClient = createInProcessLambdaClient(core);
+    expect(client).toBeInstanceOf(LambdaClient);
+  });
 
   it('keeps a caller-supplied ClientToken, copies inputs and outputs, and supports callback style', async () => {
     const { core, executionArn, token } = setup();

@@ -233,6 +233,14 @@ describe('invocation output (§1.3) and re-invocation (§4.3)', () => {
     expect(core.executionsNeedingInvocation()).toHaveLength(1);
   });
 
+  it('treats a malformed host outcome as an invocation error', () => {
+    const { core } = makeCore();
+    const d = begin(core);
+    core.endInvocation(d.arn, d.start.invocationId, { kind: 'crashed' } as never);
+    expect(history(core, d.arn)[1].InvocationCompletedDetails?.Error?.Payload?.ErrorType).toBe('InvalidInvocationOutcome');
+    expect(core.getExecution({ DurableExecutionArn: d.arn }).Status).toBe('RUNNING');
+  });
+
   it('rejects unknown or finished invocations', () => {
     const { core } = makeCore();
     const d = begin(core);

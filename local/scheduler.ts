@@ -129,6 +129,8 @@ export class ExecutionScheduler {
   private pumpQueued = false;
   private timerAbort?: AbortController;
   private skipHandle?: NodeJS.Immediate;
+  private armedAt?: number;
+  private armedSkip = false;
   private fatal?: Error;
 
   constructor(options: ExecutionSchedulerOptions) {
@@ -333,11 +335,16 @@ export class ExecutionScheduler {
 
   /** Arms the wake-up for the next timer: a jump when idle on a virtual clock, a real timer otherwise. */
   private armTimer(): void {
-    this.clearTimer();
     const next = this.core.nextTimerAt();
-    if (next === undefined || this.stopped) return;
     const idle = this.inflight.size === 0 && this.holds === 0;
-    if (idle && this.clock.mode === 'virtual') {
+    const skip = idle && this.clock.mode === 'virtual';
+    // Most changes leave the next timer alone; keep the armed wait then instead of re-creating it.
+    if (next !== undefined && next === this.armedAt && skip === this.armedSkip && (this.timerAbort || this.skipHandle)) return;
+    this.clearTimer();
+    if (next === undefined || this.stopped) return;
+    this.armedAt = next;
+    this.armedSkip = skip;
+    if (skip) {
       // Yield a macrotask first: callers reacting to the last change (in microtasks) act before time jumps.
       this.skipHandle = setImmediate(() => {
         this.skipHandle = undefined;
@@ -356,12 +363,16 @@ export class ExecutionScheduler {
     const abort = new AbortController();
     this.timerAbort = abort;
     waitInRealTime(this.clock, next, abort.signal).then(
-      () => this.kick(),
+      () => {
+        if (this.timerAbort === abort) this.timerAbort = undefined;
+        this.kick();
+      },
       () => undefined,
     );
   }
 
   private clearTimer(): void {
+    this.armedAt = undefined;
     this.timerAbort?.abort();
     this.timerAbort = undefined;
     if (this.skipHandle) {

@@ -64,10 +64,12 @@ describe('the asset', () => {
 
   test('a workflow importing cdk-durable-function/runtime shares the one runtime copy of the entry', () => {
     const bundle = bundleOf('Wrapped');
-    // One module path for the runtime's handler module, and no second, renamed copy of its API.
+    // One module path for the runtime's handler module.
     const handlerModules = new Set(bundle.match(/^\/\/ .*runtime\/handler\.[jt]s$/gm));
     expect([...handlerModules]).toEqual(['// runtime/handler.ts']);
-    expect(bundle.match(/\b(?:withDurableExecution|isDurableHandler)\d+\b/g)).toBeNull();
+    // One definition of the runtime's API (esbuild may rename it, but a second copy is a second definition).
+    expect(bundle.match(/\bfunction withDurableExecution\d*\(/g)).toHaveLength(1);
+    expect(bundle.match(/\bfunction isDurableHandler\d*\(/g)).toHaveLength(1);
   });
 
   test('embeds no machine-specific path', () => {

@@ -1,0 +1,330 @@
+import type { Operation, OperationUpdate } from '@aws-sdk/client-lambda';
+import { unboundedSignal } from '../context/abort';
+import type { DurableContextImpl } from '../context/durable-context';
+import {
+  checkpoint,
+  describeOperation,
+  nonDeterminism,
+  operationIdentity,
+  recordedOperation,
+  throwIfAborted,
+  type OperationIdentity,
+} from '../context/operation-support';
+import { MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObject, typedErrorFrom } from '../error-object';
+import { ChildContextError, isStructuralError, MapError, OperationAbortedError, ParallelError } from '../errors';
+import { operationId } from '../ids';
+import { runContextOperation, runVirtualContext } from '../operations/child-context';
+import { MAX_OPERATION_PAYLOAD_BYTES } from '../operations/step';
+import { deserializeValue, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
+import type { BatchNesting, DurableContext } from '../types';
+import { BatchResult, type BatchItem, type BatchResultData } from './batch-result';
+import { decideCompletion, type CompletionConfig, type CompletionReason } from './completion-policy';
+import { decodeCompact, decodeInline, encodeCompact, encodeInline, type BranchRecord, type InlineSummary } from './summary';
+
+/** One branch of a batch: its name (as recorded) and the code to run. */
+export interface BatchBranch<T> {
+  readonly name: string;
+  readonly run: (ctx: DurableContext, signal: AbortSignal) => Promise<T>;
+}
+
+/** A validated batch, ready to run. */
+export interface BatchSpec<T> {
+  readonly kind: 'parallel' | 'map';
+  readonly name: string | undefined;
+  readonly branches: ReadonlyArray<BatchBranch<T>>;
+  readonly maxConcurrency: number | undefined;
+  readonly completion: CompletionConfig;
+  readonly nesting: BatchNesting;
+  readonly itemSerdes: Serdes<T>;
+  readonly serdes: Serdes<BatchResult<T>> | undefined;
+}
+
+const KINDS = {
+  parallel: { parent: 'Parallel', branch: 'ParallelBranch', summary: 'ParallelResult', label: 'branch', labels: 'branches', error: ParallelError },
+  map: { parent: 'Map', branch: 'MapIteration', summary: 'MapResult', label: 'item', labels: 'items', error: MapError },
+} as const;
+
+/** Branch results travel as the item serdes' output; the branch CONTEXT stores that text as is. */
+const TEXT: Serdes<string | undefined> = { serialize: (value) => value, deserialize: (data) => data };
+
+/**
+ * Runs a parallel or map batch (parallel.md): one CONTEXT for the batch, one per branch (NESTED) or
+ * none (FLAT), dispatch in index order under `maxConcurrency`, the completion policy after every
+ * settled branch, cooperative abort of branches still running once decided, and a closing summary
+ * that lets a completed batch replay without running any branch.
+ */
+export function runBatch<T>(ctx: DurableContextImpl, spec: BatchSpec<T>): Promise<BatchResult<T>> {
+  const what = describeOperation(spec.kind, spec.name);
+  const { id, position } = ctx.allocateOperationId();
+  return new BatchRun(ctx, spec, id, position, what).start();
+}
+
+class BatchRun<T> {
+  private readonly kind: (typeof KINDS)[keyof typeof KINDS];
+  private readonly identity: OperationIdentity;
+  private readonly batchContext: DurableContextImpl;
+  private readonly subject: SerdesSubject;
+
+  constructor(
+    private readonly ctx: DurableContextImpl,
+    private readonly spec: BatchSpec<T>,
+    private readonly id: string,
+    private readonly position: number,
+    private readonly what: string,
+  ) {
+    this.kind = KINDS[spec.kind];
+    this.identity = operationIdentity(id, ctx.scope.parentId, 'CONTEXT', this.kind.parent, spec.name);
+    this.subject = { what, context: { operationId: id, executionArn: ctx.runtime.executionArn } };
+    // The context branches hang off: their ParentId is the batch; their ids derive from it by index.
+    this.batchContext = ctx.createChild({
+      idBase: id,
+      parentId: id,
+      signal: ctx.scope.signal,
+      logOperationId: id,
+      logOperationName: spec.name,
+      description: what,
+    });
+  }
+
+  async start(): Promise<BatchResult<T>> {
+    throwIfAborted(this.ctx, this.what);
+    const recorded = recordedOperation(this.ctx, this.identity, this.position);
+    if (recorded?.Status === 'SUCCEEDED' || recorded?.Status === 'FAILED') return this.replayCompleted(recorded);
+    if (!recorded) checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
+    const { reason, records } = await this.dispatch();
+    return this.close(reason, records);
+  }
+
+  private branchId(index: number): string {
+    return operationId(this.id, index + 1);
+  }
+
+  private branchWhat(index: number): string {
+    return `${this.kind.label} #${index} ("${this.spec.branches[index]?.name ?? index}") of ${this.what}`;
+  }
+
+  /** Dispatches branches in index order and settles them all; returns why the batch was decided. */
+  private async dispatch(): Promise<{ reason: CompletionReason; records: BranchRecord[] }> {
+    const { branches, maxConcurrency, completion } = this.spec;
+    const declared = branches.length;
+    const parentSignal = this.ctx.scope.signal;
+    const records: BranchRecord[] = [];
+    const controllers = new Map<number, AbortController>();
+    let next = 0;
+    let inFlight = 0;
+    let succeeded = 0;
+    let failed = 0;
+    let reason: CompletionReason | undefined;
+    let structural: { error: unknown } | undefined;
+    const abortAll = () => {
+      for (const controller of controllers.values()) controller.abort();
+    };
+    parentSignal.addEventListener('abort', abortAll);
+    try {
+      await new Promise<void>((resolve) => {
+        const pump = () => {
+          if (reason === undefined && !structural && !parentSignal.aborted) {
+            reason = decideCompletion(completion, { declared, succeeded, failed, finished: succeeded + failed });
+          }
+          const stopped = reason !== undefined || structural !== undefined || parentSignal.aborted;
+          if (stopped) abortAll();
+          while (!stopped && next < declared && (maxConcurrency === undefined || inFlight < maxConcurrency)) launch(next++);
+          if (inFlight === 0 && (stopped || next >= declared)) resolve();
+        };
+        const launch = (index: number) => {
+          const controller = new AbortController();
+          unboundedSignal(controller);
+          controllers.set(index, controller);
+          inFlight += 1;
+          this.runBranch(index, controller.signal)
+            .then(
+              (record) => {
+                records[index] = record;
+                if (record.Status === 'SUCCEEDED') succeeded += 1;
+                if (record.Status === 'FAILED') failed += 1;
+              },
+              (error: unknown) => {
+                structural ??= { error };
+              },
+            )
+            .finally(() => {
+              inFlight -= 1;
+              controllers.delete(index);
+              pump();
+            });
+        };
+        pump();
+      });
+    } finally {
+      parentSignal.removeEventListener('abort', abortAll);
+    }
+    if (structural) throw structural.error;
+    if (parentSignal.aborted) throw new OperationAbortedError(`${this.what} was aborted before it finished; its outcome is not recorded.`);
+    return { reason: reason ?? 'ALL_COMPLETED', records: records.filter((record) => record !== undefined) };
+  }
+
+  /**
+   * Runs (or replays) one branch and reports its outcome. A branch aborted before its terminal
+   * checkpoint is STARTED; structural errors propagate.
+   */
+  private async runBranch(index: number, signal: AbortSignal): Promise<BranchRecord> {
+    const branch = this.spec.branches[index];
+    const id = this.branchId(index);
+    const what = this.branchWhat(index);
+    const subject: SerdesSubject = { what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } };
+    const body = async (child: DurableContextImpl) => serializeValue(this.spec.itemSerdes, await branch.run(child, signal), subject);
+    const flat = this.spec.nesting === 'FLAT';
+    try {
+      const payload = flat
+        ? await runVirtualContext(this.batchContext, { idBase: id, parentId: this.id, signal, name: branch.name, what }, body)
+        : await runContextOperation(this.batchContext, {
+            id,
+            position: index + 1,
+            name: branch.name,
+            subType: this.kind.branch,
+            what,
+            signal,
+            serdes: TEXT,
+            errorClass: ChildContextError,
+            body,
+          });
+      if (flat && signal.aborted) return { Index: index, Name: branch.name, Status: 'STARTED' };
+      return { Index: index, Name: branch.name, Status: 'SUCCEEDED', ...(payload !== undefined ? { Result: payload } : {}) };
+    } catch (error) {
+      if (signal.aborted && (flat || error instanceof OperationAbortedError)) return { Index: index, Name: branch.name, Status: 'STARTED' };
+      if (isStructuralError(error)) throw error;
+      return { Index: index, Name: branch.name, Status: 'FAILED', Error: flat ? toErrorObject(error) : recordedErrorObject(error) };
+    }
+  }
+
+  /** Closes the batch CONTEXT with its summary; rejects with ParallelError/MapError when the tolerance was exceeded. */
+  private async close(reason: CompletionReason, records: BranchRecord[]): Promise<BatchResult<T>> {
+    const failedBatch = reason === 'FAILURE_TOLERANCE_EXCEEDED';
+    let result = await this.buildResult(reason, records);
+    const message = failedBatch ? this.failureMessage(result) : '';
+    const custom = this.spec.serdes;
+    let payload = custom ? await serializeValue(custom, result, this.subject) : encodeInline(reason, records);
+    let update = this.closingUpdate(failedBatch, message, payload, false);
+    const compact = tooLarge(update);
+    if (compact) {
+      payload = encodeCompact(this.kind.summary, reason, this.spec.branches.length, records);
+      update = this.closingUpdate(failedBatch, message, payload, true);
+    }
+    await checkpoint(this.ctx, update, this.what);
+    // One shape on first run and replay: a custom serdes' value is read back like a replay would.
+    if (custom && !compact) result = hydrate(await deserializeValue(custom, payload, this.subject));
+    if (failedBatch) throw new this.kind.error(message, result, { errorType: this.kind.error.name, errorData: payload });
+    return result;
+  }
+
+  private closingUpdate(failedBatch: boolean, message: string, payload: string | undefined, compact: boolean): OperationUpdate {
+    const options = compact ? { ContextOptions: { ReplayChildren: true } } : {};
+    if (failedBatch) {
+      return {
+        ...this.identity,
+        Action: 'FAIL',
+        Error: { ErrorType: this.kind.error.name, ErrorMessage: message, ...(payload !== undefined ? { ErrorData: payload } : {}) },
+        ...options,
+      };
+    }
+    return { ...this.identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}), ...options };
+  }
+
+  private failureMessage(result: BatchResult<T>): string {
+    const { toleratedFailureCount, toleratedFailurePercentage } = this.spec.completion;
+    const limits = [
+      toleratedFailureCount !== undefined ? `toleratedFailureCount ${toleratedFailureCount}` : undefined,
+      toleratedFailurePercentage !== undefined ? `toleratedFailurePercentage ${toleratedFailurePercentage}` : undefined,
+    ].filter(Boolean);
+    const first = result.failed[0]?.error;
+    return (
+      `${this.what} failed: ${result.failureCount} of ${this.spec.branches.length} ${this.kind.labels} failed, more than ` +
+      `its completion config tolerates (${limits.join(', ')}).` +
+      (first ? ` First failure: ${first.errorType ?? first.name}: ${first.message}` : '')
+    );
+  }
+
+  /** Replays a completed batch from its summary (or, compact, from the branch checkpoints) without running branches. */
+  private async replayCompleted(recorded: Operation): Promise<BatchResult<T>> {
+    const failedBatch = recorded.Status === 'FAILED';
+    const details = recorded.ContextDetails;
+    const payload = failedBatch ? details?.Error?.ErrorData : details?.Result;
+    let result: BatchResult<T>;
+    if (details?.ReplayChildren) {
+      result = await this.rebuildFromChildren(payload);
+    } else if (this.spec.serdes) {
+      result = hydrate(await deserializeValue(this.spec.serdes, payload, this.subject));
+    } else {
+      const summary = decodeInline(payload, this.what);
+      this.checkBranchNames(summary);
+      result = await this.buildResult(summary.CompletionReason, summary.Branches);
+    }
+    if (failedBatch) {
+      throw new this.kind.error(details?.Error?.ErrorMessage ?? this.failureMessage(result), result, {
+        errorType: this.kind.error.name,
+        errorData: payload,
+      });
+    }
+    return result;
+  }
+
+  private async rebuildFromChildren(payload: string | undefined): Promise<BatchResult<T>> {
+    const { reason, statuses } = decodeCompact(payload, this.what);
+    const records: BranchRecord[] = [];
+    for (const [index, status] of statuses) {
+      const branch = this.spec.branches[index];
+      if (!branch) throw this.missingBranch(index, undefined);
+      records.push(status === 'STARTED' ? { Index: index, Name: branch.name, Status: 'STARTED' } : await this.runBranch(index, this.ctx.scope.signal));
+    }
+    return this.buildResult(reason, records);
+  }
+
+  private checkBranchNames(summary: InlineSummary): void {
+    for (const record of summary.Branches) {
+      const branch = this.spec.branches[record.Index];
+      if (!branch) throw this.missingBranch(record.Index, record.Name);
+      if (branch.name !== record.Name) {
+        throw nonDeterminism(this.ctx, this.branchId(record.Index), 'BranchName', record.Name, branch.name, this.branchWhat(record.Index));
+      }
+    }
+  }
+
+  private missingBranch(index: number, name: string | undefined): Error {
+    return nonDeterminism(
+      this.ctx,
+      this.branchId(index),
+      'BranchName',
+      name ?? String(index),
+      undefined,
+      `${this.kind.label} #${index} of ${this.what} (the code now declares only ${this.spec.branches.length} ${this.kind.labels})`,
+    );
+  }
+
+  private async buildResult(reason: CompletionReason, records: readonly BranchRecord[]): Promise<BatchResult<T>> {
+    const items = await Promise.all(
+      records.map(async (record): Promise<BatchItem<T>> => {
+        const base = { index: record.Index, name: record.Name, status: record.Status };
+        if (record.Status === 'SUCCEEDED') {
+          const subject: SerdesSubject = {
+            what: this.branchWhat(record.Index),
+            context: { operationId: this.branchId(record.Index), executionArn: this.ctx.runtime.executionArn },
+          };
+          return { ...base, result: await deserializeValue(this.spec.itemSerdes, record.Result, subject) };
+        }
+        if (record.Status === 'FAILED') return { ...base, error: typedErrorFrom(ChildContextError, record.Error) };
+        return base;
+      }),
+    );
+    return new BatchResult(items, reason);
+  }
+}
+
+function tooLarge(update: OperationUpdate): boolean {
+  if (update.Error) return Buffer.byteLength(JSON.stringify(update), 'utf8') > MAX_ERROR_UPDATE_BYTES;
+  return update.Payload !== undefined && Buffer.byteLength(update.Payload, 'utf8') > MAX_OPERATION_PAYLOAD_BYTES;
+}
+
+function hydrate<T>(value: unknown): BatchResult<T> {
+  return BatchResult.from(value as BatchResultData<T>);
+}
+

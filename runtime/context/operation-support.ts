@@ -1,0 +1,183 @@
+import type { Operation, OperationType, OperationUpdate } from '@aws-sdk/client-lambda';
+import { NonDeterministicError, OperationAbortedError } from '../errors';
+import type { InvocationRuntime } from '../invocation/runtime';
+import type { ContextScope } from './context-scope';
+
+/** What an operation needs from the context it runs in. */
+export interface OperationHost {
+  readonly runtime: InvocationRuntime;
+  readonly scope: ContextScope;
+}
+
+/** The fields sent on every update of one operation (protocol.md §2.5: same values each time). */
+export interface OperationIdentity {
+  readonly Id: string;
+  readonly ParentId?: string;
+  readonly Name?: string;
+  readonly Type: OperationType;
+  readonly SubType: string;
+}
+
+/** Builds an identity, leaving out absent fields (an unnamed operation carries no `Name`). */
+export function operationIdentity(
+  id: string,
+  parentId: string | undefined,
+  type: OperationType,
+  subType: string,
+  name: string | undefined,
+): OperationIdentity {
+  return {
+    Id: id,
+    ...(parentId !== undefined ? { ParentId: parentId } : {}),
+    ...(name !== undefined ? { Name: name } : {}),
+    Type: type,
+    SubType: subType,
+  };
+}
+
+/** Describes an operation for messages: `step "charge"` or `wait (unnamed)`. */
+export function describeOperation(kind: string, name: string | undefined): string {
+  return name === undefined ? `${kind} (unnamed)` : `${kind} "${name}"`;
+}
+
+/**
+ * Returns the recorded copy of an operation, after checking that the code still asks for the same
+ * thing at this id. A mismatch is non-determinism: the execution fails (even if the code catches
+ * the error) and the error names the operation, both values and the likely cause.
+ */
+export function recordedOperation(host: OperationHost, identity: OperationIdentity, position: number): Operation | undefined {
+  const recorded = host.runtime.state.get(identity.Id);
+  if (!recorded) return undefined;
+  const checks: Array<['Type' | 'Name' | 'SubType', string | undefined, string | undefined]> = [
+    ['Type', recorded.Type, identity.Type],
+    ['Name', recorded.Name, identity.Name],
+    ['SubType', recorded.SubType, identity.SubType],
+  ];
+  for (const [field, was, now] of checks) {
+    if ((was ?? undefined) === (now ?? undefined)) continue;
+    throw nonDeterminism(host, identity.Id, field, was, now, `operation #${position} of ${host.scope.description}`);
+  }
+  return recorded;
+}
+
+/** Builds a {@link NonDeterministicError}, fails the execution with it and returns it for throwing. */
+export function nonDeterminism(
+  host: OperationHost,
+  id: string,
+  field: 'Type' | 'Name' | 'SubType' | 'BranchName',
+  recorded: string | undefined,
+  requested: string | undefined,
+  where: string,
+): NonDeterministicError {
+  const show = (value: string | undefined) => (value === undefined ? '(none)' : JSON.stringify(value));
+  const error = new NonDeterministicError(
+    `Non-deterministic execution: ${where} (id ${id}) has ${field} ${show(recorded)} in the execution history ` +
+      `but the code now asks for ${show(requested)}. The workflow code changed while this execution was in flight, ` +
+      'or it chooses its durable operations from something that differs between invocations (time, randomness, ' +
+      'environment, data read outside a step). Keep the order, types and names of durable operations stable for ' +
+      'running executions (deploy changes as a new version).',
+    id,
+    field,
+    recorded,
+    requested,
+  );
+  host.runtime.termination.terminate({ kind: 'fail', error });
+  return error;
+}
+
+/** Throws when the context is aborted: an aborted context starts nothing new. */
+export function throwIfAborted(host: OperationHost, what: string): void {
+  if (host.scope.signal.aborted) {
+    throw new OperationAbortedError(`${what} was not started: ${host.scope.description} was aborted (its result is no longer needed).`);
+  }
+}
+
+/**
+ * Queues an update unless the context is aborted (an aborted context emits no further checkpoints);
+ * resolves when the service has accepted it.
+ */
+export function checkpoint(host: OperationHost, update: OperationUpdate, what: string): Promise<void> {
+  if (host.scope.signal.aborted) {
+    return Promise.reject(
+      new OperationAbortedError(`${what} was not checkpointed: ${host.scope.description} was aborted (its result is no longer needed).`),
+    );
+  }
+  // Waiting for an acknowledgement is progress inside this invocation: it must not look idle.
+  const endWork = host.runtime.suspension.beginWork();
+  const accepted = host.runtime.queue.enqueue(update);
+  accepted.then(endWork, endWork);
+  return accepted;
+}
+
+/**
+ * Waits until the service moves operation `id` to a state `isDone` accepts (a wait elapsing, a retry
+ * becoming READY, a callback completing). While waiting, the invocation may suspend; `dueAt` tells
+ * when the service is expected to finish, for polling. Rejects with {@link OperationAbortedError}
+ * when the context is aborted.
+ */
+export function waitForOperation(
+  host: OperationHost,
+  id: string,
+  isDone: (operation: Operation) => boolean,
+  dueAt: (operation: Operation | undefined) => number | undefined,
+  what: string,
+): Promise<Operation> {
+  const { state, suspension } = host.runtime;
+  const current = state.get(id);
+  if (current && isDone(current)) return Promise.resolve(current);
+  const signal = host.scope.signal;
+  if (signal.aborted) {
+    return Promise.reject(new OperationAbortedError(`${what} stopped waiting: ${host.scope.description} was aborted.`));
+  }
+  return new Promise<Operation>((resolve, reject) => {
+    const wait = suspension.addServiceWait(dueAt(current));
+    const cleanup = () => {
+      unsubscribe();
+      signal.removeEventListener('abort', onAbort);
+      wait.release();
+    };
+    const unsubscribe = state.subscribe(id, (operation) => {
+      if (isDone(operation)) {
+        cleanup();
+        resolve(operation);
+      } else {
+        wait.setDueAt(dueAt(operation));
+      }
+    });
+    const onAbort = () => {
+      cleanup();
+      reject(new OperationAbortedError(`${what} stopped waiting: ${host.scope.description} was aborted.`));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Settles with `promise`, or rejects with {@link OperationAbortedError} as soon as `signal` fires. */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new OperationAbortedError(`${what} stopped waiting: its context was aborted.`));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => undefined);
+      reject(new OperationAbortedError(`${what} stopped waiting: its context was aborted.`));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Epoch ms of a service timestamp, if present. */
+export function epochMs(value: Date | undefined): number | undefined {
+  return value instanceof Date ? value.getTime() : undefined;
+}

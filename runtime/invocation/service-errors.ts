@@ -1,0 +1,42 @@
+import { CheckpointError, type CheckpointFailureKind } from '../errors';
+
+interface ServiceErrorShape {
+  name?: string;
+  message?: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Classifies a failed CheckpointDurableExecution / GetDurableExecutionState call (protocol.md §3.3)
+ * and wraps it in a {@link CheckpointError} that says what happened and what the runtime does next.
+ */
+export function classifyServiceError(error: unknown, call: string): CheckpointError {
+  const shape: ServiceErrorShape = error !== null && typeof error === 'object' ? (error as ServiceErrorShape) : {};
+  const status = shape.$metadata?.httpStatusCode;
+  const name = shape.name ?? 'Error';
+  const message = shape.message ?? String(error);
+  const kind = classify(status, name, message, shape.$fault);
+  const where = status === undefined ? `${name} (no HTTP response)` : `${name} (HTTP ${status})`;
+  const text =
+    kind === 'stale-token'
+      ? `${call} was rejected with ${where}: "${message}". A newer invocation of this execution superseded this one; ` +
+        'this invocation stops and the service continues with the newer one.'
+      : kind === 'retryable'
+        ? `${call} failed with ${where}: "${message}". The invocation ends with an error so the service invokes it again.`
+        : `${call} was rejected with ${where}: "${message}". The service refused the checkpoint; the execution fails.`;
+  return new CheckpointError(text, kind, error, status);
+}
+
+function classify(status: number | undefined, name: string, message: string, fault: string | undefined): CheckpointFailureKind {
+  if (name === 'InvalidParameterValueException' && message.toLowerCase().startsWith('invalid checkpoint token')) {
+    return 'stale-token';
+  }
+  if (status === undefined) {
+    // No HTTP status: network failure, timeout, DNS… unless it is a modelled client error without metadata.
+    return fault === 'client' && name !== 'TooManyRequestsException' ? 'terminal' : 'retryable';
+  }
+  if (status === 429 || status >= 500) return 'retryable';
+  if (status >= 400) return 'terminal';
+  return 'retryable';
+}

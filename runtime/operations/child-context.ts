@@ -1,0 +1,178 @@
+import type { DurableContextImpl } from '../context/durable-context';
+import {
+  checkpoint,
+  describeOperation,
+  operationIdentity,
+  recordedOperation,
+  throwIfAborted,
+  type OperationIdentity,
+} from '../context/operation-support';
+import { toErrorObject, typedErrorFrom } from '../error-object';
+import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, OperationAbortedError, ValidationError } from '../errors';
+import { validateName } from '../names';
+import { deserializeValue, Serdes, serializeValue, type SerdesSubject } from '../serdes';
+import type { ChildContextConfig, ChildContextFunction } from '../types';
+import { MAX_OPERATION_PAYLOAD_BYTES } from './step';
+
+const SUB_TYPE = /^[a-zA-Z0-9_-]{1,32}$/;
+
+/**
+ * `ctx.runInChildContext`: runs `fn` in a child context whose operations hang off one CONTEXT
+ * operation (START, then SUCCEED with the serialised result or FAIL with the error).
+ */
+export function runInChildContext<T>(
+  ctx: DurableContextImpl,
+  name: string | undefined,
+  fn: ChildContextFunction<T>,
+  config: ChildContextConfig<T> = {},
+): Promise<T> {
+  validateName(name, 'a child context');
+  const what = describeOperation('child context', name);
+  if (typeof fn !== 'function') throw new ValidationError(`${what} needs a function; got ${typeof fn}.`);
+  const subType = config.subType ?? 'RunInChildContext';
+  if (typeof subType !== 'string' || !SUB_TYPE.test(subType)) {
+    throw new ValidationError(`${what}: subType must be 1 to 32 characters of [a-zA-Z0-9-_]; got ${JSON.stringify(subType)}.`);
+  }
+  if (config.errorMapping !== undefined && typeof config.errorMapping !== 'function') {
+    throw new ValidationError(`${what}: errorMapping must be a function (error) => error.`);
+  }
+  const { id, position } = ctx.allocateOperationId();
+  return runContextOperation(ctx, {
+    id,
+    position,
+    name,
+    subType,
+    what,
+    signal: ctx.scope.signal,
+    serdes: config.serdes ?? Serdes.json<T>(),
+    errorClass: ChildContextError,
+    errorMapping: config.errorMapping,
+    body: fn,
+  });
+}
+
+/** One CONTEXT operation to run (also used for batch branches and waitForCallback). */
+export interface ContextOperation<T> {
+  readonly id: string;
+  /** 1-based position among the parent's operations (for messages). */
+  readonly position: number;
+  readonly name: string | undefined;
+  readonly subType: string;
+  readonly what: string;
+  /** The child context's signal (the parent's, or a batch branch's own). */
+  readonly signal: AbortSignal;
+  readonly serdes: Serdes<T>;
+  /** The error class a failure is rethrown as. */
+  readonly errorClass: new (message: string, options?: DurableErrorOptions) => DurableError;
+  readonly errorMapping?: (error: unknown) => unknown;
+  readonly body: (child: DurableContextImpl) => Promise<T>;
+}
+
+/**
+ * Runs a CONTEXT operation under `parent`, replaying it when recorded:
+ * - SUCCEEDED: the stored result, or, when the result was too large to store (ReplayChildren), the
+ *   function again with every child operation replayed;
+ * - FAILED: the stored error, rethrown;
+ * - STARTED or absent: the function, then SUCCEED / FAIL.
+ *
+ * Structural errors (non-determinism, checkpoint failures, validation, abort) pass through without a
+ * checkpoint. An aborted context checkpoints nothing more; its terminal update, once queued, stands.
+ */
+export async function runContextOperation<T>(parent: DurableContextImpl, op: ContextOperation<T>): Promise<T> {
+  throwIfAborted(parent, op.what);
+  const identity = operationIdentity(op.id, parent.scope.parentId, 'CONTEXT', op.subType, op.name);
+  const recorded = recordedOperation(parent, identity, op.position);
+  const subject: SerdesSubject = { what: op.what, context: { operationId: op.id, executionArn: parent.runtime.executionArn } };
+  const child = parent.createChild({
+    idBase: op.id,
+    parentId: op.id,
+    signal: op.signal,
+    logOperationId: op.id,
+    logOperationName: op.name,
+    description: op.what,
+  });
+  if (recorded?.Status === 'SUCCEEDED') {
+    if (recorded.ContextDetails?.ReplayChildren) {
+      const rebuilt = await op.body(child);
+      return roundTrip(op.serdes, rebuilt, subject);
+    }
+    return deserializeValue(op.serdes, recorded.ContextDetails?.Result, subject);
+  }
+  if (recorded?.Status === 'FAILED') throw typedErrorFrom(op.errorClass, recorded.ContextDetails?.Error);
+  const host = { runtime: parent.runtime, scope: child.scope };
+  if (!recorded) checkpoint(host, { ...identity, Action: 'START' }, op.what).catch(() => undefined);
+
+  let value: T;
+  try {
+    value = await op.body(child);
+  } catch (error) {
+    if (isStructuralError(error)) throw error;
+    if (op.signal.aborted) throw aborted(op);
+    return fail(host, identity, op, mapError(op, error));
+  }
+  if (op.signal.aborted) throw aborted(op);
+  let payload: string | undefined;
+  try {
+    payload = await serializeValue(op.serdes, value, subject);
+  } catch (error) {
+    return fail(host, identity, op, error);
+  }
+  const size = payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
+  if (size > MAX_OPERATION_PAYLOAD_BYTES) {
+    // Too large to store: record success without the value and rebuild it by replaying the children.
+    await checkpoint(host, { ...identity, Action: 'SUCCEED', ContextOptions: { ReplayChildren: true } }, op.what);
+  } else {
+    await checkpoint(host, { ...identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, op.what);
+  }
+  return deserializeValue(op.serdes, payload, subject);
+}
+
+/**
+ * Runs a FLAT batch branch: a virtual child context whose operations are parented to `parentId`
+ * while their ids derive from `idBase`. Nothing is checkpointed for the context itself.
+ */
+export function runVirtualContext<T>(
+  parent: DurableContextImpl,
+  options: { idBase: string; parentId: string | undefined; signal: AbortSignal; name: string | undefined; what: string },
+  body: (child: DurableContextImpl) => Promise<T>,
+): Promise<T> {
+  const child = parent.createChild({
+    idBase: options.idBase,
+    parentId: options.parentId,
+    signal: options.signal,
+    logOperationId: options.idBase,
+    logOperationName: options.name,
+    description: options.what,
+  });
+  return body(child);
+}
+
+async function fail<T>(
+  host: Pick<DurableContextImpl, 'runtime' | 'scope'>,
+  identity: OperationIdentity,
+  op: ContextOperation<T>,
+  error: unknown,
+): Promise<never> {
+  const failure = toErrorObject(error);
+  await checkpoint(host, { ...identity, Action: 'FAIL', Error: failure }, op.what);
+  throw typedErrorFrom(op.errorClass, failure);
+}
+
+function mapError<T>(op: ContextOperation<T>, error: unknown): unknown {
+  if (!op.errorMapping) return error;
+  try {
+    return op.errorMapping(error);
+  } catch (mappingError) {
+    return mappingError;
+  }
+}
+
+function aborted<T>(op: ContextOperation<T>): OperationAbortedError {
+  return new OperationAbortedError(`${op.what} was aborted before it finished; its outcome is not recorded.`);
+}
+
+async function roundTrip<T>(serdes: Serdes<T>, value: T, subject: SerdesSubject): Promise<T> {
+  const data = await serializeValue(serdes, value, subject);
+  return deserializeValue(serdes, data, subject);
+}
+

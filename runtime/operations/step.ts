@@ -1,0 +1,224 @@
+import type { Operation } from '@aws-sdk/client-lambda';
+import type { DurableContextImpl } from '../context/durable-context';
+import {
+  checkpoint,
+  describeOperation,
+  epochMs,
+  operationIdentity,
+  raceAbort,
+  recordedOperation,
+  throwIfAborted,
+  waitForOperation,
+  type OperationIdentity,
+} from '../context/operation-support';
+import { toWholeSeconds } from '../duration';
+import { toErrorObject, typedErrorFrom } from '../error-object';
+import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
+import { createLogger } from '../logger';
+import { validateName } from '../names';
+import { RetryPresets, type RetryStrategy } from '../retry';
+import { deserializeValue, Serdes, serializeValue, type SerdesSubject } from '../serdes';
+import { StepSemantics, type StepConfig, type StepContext, type StepFunction } from '../types';
+
+/** Largest payload the service stores per operation (protocol.md §7). */
+export const MAX_OPERATION_PAYLOAD_BYTES = 262_144;
+
+let defaultRetry: RetryStrategy | undefined;
+
+/**
+ * `ctx.step`: runs `fn` and checkpoints the outcome (START, then SUCCEED / RETRY / FAIL).
+ *
+ * Replay returns the recorded result or rethrows the recorded error without calling `fn`. A PENDING
+ * retry waits for the service (the invocation may suspend meanwhile). A STARTED step whose attempt
+ * was interrupted is re-run under at-least-once semantics, and counted as a failed attempt under
+ * at-most-once semantics.
+ */
+export function runStep<T>(ctx: DurableContextImpl, name: string | undefined, fn: StepFunction<T>, config: StepConfig<T> = {}): Promise<T> {
+  validateName(name, 'a step');
+  if (typeof fn !== 'function') throw new ValidationError(`${describeOperation('step', name)} needs a function; got ${typeof fn}.`);
+  const semantics = config.semantics ?? StepSemantics.AtLeastOncePerRetry;
+  if (semantics !== StepSemantics.AtLeastOncePerRetry && semantics !== StepSemantics.AtMostOncePerRetry) {
+    throw new ValidationError(
+      `${describeOperation('step', name)}: semantics must be 'AT_LEAST_ONCE_PER_RETRY' or 'AT_MOST_ONCE_PER_RETRY'; got ${String(semantics)}.`,
+    );
+  }
+  if (config.retryStrategy !== undefined && typeof config.retryStrategy !== 'function') {
+    throw new ValidationError(`${describeOperation('step', name)}: retryStrategy must be a function (error, attempt) => { shouldRetry, delay }.`);
+  }
+  const { id, position } = ctx.allocateOperationId();
+  const run = new StepRun<T>(ctx, id, position, name, fn, {
+    retryStrategy: config.retryStrategy ?? (defaultRetry ??= RetryPresets.default()),
+    semantics,
+    serdes: config.serdes ?? Serdes.json<T>(),
+  });
+  return run.execute();
+}
+
+interface ResolvedStepConfig<T> {
+  readonly retryStrategy: RetryStrategy;
+  readonly semantics: StepSemantics;
+  readonly serdes: Serdes<T>;
+}
+
+class StepRun<T> {
+  private readonly identity: OperationIdentity;
+  private readonly what: string;
+  private readonly subject: SerdesSubject;
+  /** When the retry recorded by this invocation is due (local clock). */
+  private retryDueAt: number | undefined;
+
+  constructor(
+    private readonly ctx: DurableContextImpl,
+    private readonly id: string,
+    private readonly position: number,
+    private readonly name: string | undefined,
+    private readonly fn: StepFunction<T>,
+    private readonly config: ResolvedStepConfig<T>,
+  ) {
+    this.identity = operationIdentity(id, ctx.scope.parentId, 'STEP', 'Step', name);
+    this.what = describeOperation('step', name);
+    this.subject = { what: this.what, context: { operationId: id, executionArn: ctx.runtime.executionArn } };
+  }
+
+  async execute(): Promise<T> {
+    throwIfAborted(this.ctx, this.what);
+    return this.continueFrom(recordedOperation(this.ctx, this.identity, this.position));
+  }
+
+  private async continueFrom(recorded: Operation | undefined): Promise<T> {
+    let operation = recorded;
+    for (;;) {
+      if (!operation) return this.attempt(1, true);
+      const attempt = (operation.StepDetails?.Attempt ?? 0) + 1;
+      switch (operation.Status) {
+        case 'SUCCEEDED':
+          return deserializeValue(this.config.serdes, operation.StepDetails?.Result, this.subject);
+        case 'FAILED':
+          throw typedErrorFrom(StepError, operation.StepDetails?.Error);
+        case 'PENDING':
+          operation = await this.waitUntilReady();
+          continue;
+        case 'READY':
+          return this.attempt(attempt, true);
+        case 'STARTED':
+          if (this.config.semantics === StepSemantics.AtMostOncePerRetry) {
+            const interrupted = new StepInterruptedError(
+              `${this.what} attempt ${attempt} was interrupted before it recorded an outcome ` +
+                '(the invocation ended while it ran); with AT_MOST_ONCE_PER_RETRY it is not run again silently.',
+            );
+            await this.recordFailure(interrupted, attempt);
+            operation = await this.waitUntilReady();
+            continue;
+          }
+          return this.attempt(attempt, false);
+        default:
+          throw new StepError(`${this.what} is in status ${String(operation.Status)}, which a step cannot continue from.`, {
+            errorType: operation.Status,
+          });
+      }
+    }
+  }
+
+  /** Runs one attempt; `sendStart` is false when re-running an interrupted at-least-once attempt. */
+  private async attempt(attempt: number, sendStart: boolean): Promise<T> {
+    const { runtime, scope } = this.ctx;
+    const endWork = runtime.suspension.beginWork();
+    try {
+      if (sendStart) {
+        const started = checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what);
+        if (this.config.semantics === StepSemantics.AtMostOncePerRetry) await started;
+        else started.catch(() => undefined);
+      }
+      const stepContext: StepContext = {
+        attempt,
+        operationId: this.id,
+        signal: scope.signal,
+        logger: createLogger(runtime.loggerOptions, {
+          executionArn: runtime.executionArn,
+          operationId: this.id,
+          operationName: this.name,
+          attempt,
+          requestId: runtime.requestId,
+          isReplaying: () => false,
+        }),
+      };
+      let value: T;
+      try {
+        value = await raceAbort(Promise.resolve().then(() => this.fn(stepContext)), scope.signal, this.what);
+      } catch (error) {
+        if (error instanceof OperationAbortedError && scope.signal.aborted) throw error;
+        await this.recordFailure(error, attempt);
+        endWork();
+        return this.continueFrom(await this.waitUntilReady());
+      }
+      return await this.recordSuccess(value);
+    } finally {
+      endWork();
+    }
+  }
+
+  private async recordSuccess(value: T): Promise<T> {
+    let payload: string | undefined;
+    try {
+      payload = await serializeValue(this.config.serdes, value, this.subject);
+      const size = payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
+      if (size > MAX_OPERATION_PAYLOAD_BYTES) {
+        throw new SerdesError(
+          `The result of ${this.what} is ${size} bytes once serialised; the service stores at most ${MAX_OPERATION_PAYLOAD_BYTES} ` +
+            'bytes per step. Return less data (e.g. store it elsewhere and return a reference), or run the work in ' +
+            'runInChildContext, whose large results are rebuilt by replay.',
+        );
+      }
+    } catch (error) {
+      // Serialising again cannot succeed, so this is a final failure, never retried.
+      const failure = toErrorObject(error);
+      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: failure }, this.what);
+      throw typedErrorFrom(StepError, failure);
+    }
+    await checkpoint(this.ctx, { ...this.identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, this.what);
+    return deserializeValue(this.config.serdes, payload, this.subject);
+  }
+
+  /**
+   * Asks the retry strategy about a failed attempt and checkpoints RETRY (then returns) or FAIL
+   * (then throws the step's error).
+   */
+  private async recordFailure(error: unknown, attempt: number): Promise<void> {
+    const failure = toErrorObject(error);
+    let decision: { shouldRetry: boolean; delaySeconds: number };
+    try {
+      const asError = error instanceof Error ? error : new DurableError('Unknown error', { cause: error });
+      const answer = this.config.retryStrategy(asError, attempt);
+      decision = {
+        shouldRetry: Boolean(answer?.shouldRetry),
+        delaySeconds: answer?.shouldRetry ? toWholeSeconds(answer.delay ?? { seconds: 1 }, `${this.what} retry delay`) : 0,
+      };
+    } catch (strategyError) {
+      const strategyFailure = toErrorObject(strategyError);
+      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: strategyFailure }, this.what);
+      throw typedErrorFrom(StepError, strategyFailure);
+    }
+    if (!decision.shouldRetry) {
+      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: failure }, this.what);
+      throw typedErrorFrom(StepError, failure);
+    }
+    this.retryDueAt = Date.now() + decision.delaySeconds * 1000;
+    await checkpoint(
+      this.ctx,
+      { ...this.identity, Action: 'RETRY', Error: failure, StepOptions: { NextAttemptDelaySeconds: decision.delaySeconds } },
+      this.what,
+    );
+  }
+
+  private waitUntilReady(): Promise<Operation> {
+    const localDue = this.retryDueAt;
+    return waitForOperation(
+      this.ctx,
+      this.id,
+      (operation) => operation.Status !== 'PENDING',
+      // Our own estimate first: the service's timestamps follow its clock, not ours.
+      (operation) => localDue ?? epochMs(operation?.StepDetails?.NextAttemptTimestamp),
+      this.what,
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import { SerdesError } from './errors';
+
+/** What a serdes is told about the value it handles. */
+export interface SerdesContext {
+  /** Id of the operation whose value this is. */
+  readonly operationId: string;
+  /** ARN of the durable execution. */
+  readonly executionArn: string;
+}
+
+/**
+ * Turns an operation's value into the string stored in its checkpoint and back. `undefined` stands
+ * for "no payload". May be asynchronous (e.g. to offload large values to S3 and store a pointer).
+ *
+ * @example
+ * const dates: Serdes<Date> = {
+ *   serialize: (d) => d.toISOString(),
+ *   deserialize: (s) => new Date(s!),
+ * };
+ * await ctx.step('now', async () => new Date(), { serdes: dates });
+ */
+export interface Serdes<T> {
+  serialize(value: T, context: SerdesContext): string | undefined | Promise<string | undefined>;
+  deserialize(data: string | undefined, context: SerdesContext): T | Promise<T>;
+}
+
+/**
+ * The default serdes: JSON. `undefined` is stored as no payload and read back as `undefined`;
+ * `null` is stored as `"null"`.
+ *
+ * @example
+ * await ctx.step('load', load, { serdes: Serdes.json() });
+ */
+export const Serdes = {
+  json<T>(): Serdes<T> {
+    return jsonSerdes as Serdes<T>;
+  },
+} as const;
+
+const jsonSerdes: Serdes<unknown> = {
+  serialize(value) {
+    if (value === undefined) return undefined;
+    const text = JSON.stringify(value);
+    // JSON.stringify returns undefined for functions and symbols; treat them like undefined.
+    return text;
+  },
+  deserialize(data) {
+    if (data === undefined) return undefined;
+    return JSON.parse(data) as unknown;
+  },
+};
+
+/** Describes which value a serdes call was handling, for error messages. */
+export interface SerdesSubject {
+  /** e.g. `step "charge"` or `child context (unnamed)`. */
+  readonly what: string;
+  readonly context: SerdesContext;
+}
+
+/**
+ * Serialises with `serdes`, turning any failure (BigInt, cycles, a throwing custom serdes) into a
+ * {@link SerdesError} that names the operation and the fix.
+ */
+export async function serializeValue<T>(serdes: Serdes<T>, value: T, subject: SerdesSubject): Promise<string | undefined> {
+  let data: string | undefined;
+  try {
+    data = await serdes.serialize(value, subject.context);
+  } catch (error) {
+    throw new SerdesError(
+      `Cannot serialise the result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
+        'Return JSON-serialisable data (no BigInt, no cycles) or pass a custom serdes.',
+      { cause: error },
+    );
+  }
+  if (data !== undefined && typeof data !== 'string') {
+    throw new SerdesError(
+      `The serdes of ${subject.what} (operation ${subject.context.operationId}) returned a ${typeof data} from serialize; it must return a string or undefined.`,
+    );
+  }
+  return data;
+}
+
+/** Deserialises with `serdes`, turning any failure into a {@link SerdesError}. */
+export async function deserializeValue<T>(serdes: Serdes<T>, data: string | undefined, subject: SerdesSubject): Promise<T> {
+  try {
+    return await serdes.deserialize(data, subject.context);
+  } catch (error) {
+    throw new SerdesError(
+      `Cannot deserialise the stored result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
+        'Check that the serdes matches the one the value was stored with.',
+      { cause: error },
+    );
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

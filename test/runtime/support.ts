@@ -1,0 +1,77 @@
+/**
+ * Helpers shared by the runtime tests: the id formula computed independently of the runtime,
+ * and readers for what the in-process service recorded.
+ */
+import { createHash } from 'node:crypto';
+import type { Event, Operation, OperationUpdate } from '@aws-sdk/client-lambda';
+import type { RecordedCall, RunResult } from '../../local/testing';
+
+/** sha256 hex, as protocol.md §2.7 defines operation ids. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Id of the n-th operation at the root. */
+export function rootId(n: number): string {
+  return sha256(String(n));
+}
+
+/** Id of the n-th operation inside the context with id `parent`. */
+export function childId(parent: string, n: number): string {
+  return sha256(`${parent}-${n}`);
+}
+
+/** The successful CheckpointDurableExecution requests among `calls`. */
+export function checkpointCalls(calls: readonly RecordedCall[]): RecordedCall[] {
+  return calls.filter((call) => call.command === 'CheckpointDurableExecution');
+}
+
+/** Each checkpoint request's updates, as `Type:Action:Name` strings (Name omitted when absent). */
+export function updateSummary(calls: readonly RecordedCall[]): string[][] {
+  return checkpointCalls(calls).map((call) => updatesOf(call).map((u) => [u.Type, u.Action, u.Name].filter((x) => x !== undefined).join(':')));
+}
+
+/** The updates a recorded checkpoint request carried. */
+export function updatesOf(call: RecordedCall): OperationUpdate[] {
+  return (call.input.Updates as OperationUpdate[] | undefined) ?? [];
+}
+
+/** Event types of the history, without the execution and invocation bookkeeping when `opsOnly`. */
+export function eventTypes(run: RunResult, opsOnly = false): string[] {
+  return run.history
+    .filter((e) => !opsOnly || (e.EventType !== 'InvocationCompleted' && !String(e.EventType).startsWith('Execution')))
+    .map((e) => String(e.EventType));
+}
+
+/** The events of one operation. */
+export function eventsOf(run: RunResult, id: string): Event[] {
+  return run.history.filter((e) => e.Id === id);
+}
+
+/** The operation with this id (throws when absent). */
+export function operation(run: RunResult, id: string): Operation {
+  const found = run.operations.find((op) => op.Id === id);
+  if (!found) throw new Error(`no operation ${id}; have ${run.operations.map((op) => `${op.Type}:${op.Name ?? ''}:${op.Id}`).join(', ')}`);
+  return found;
+}
+
+/** Outcome kinds of every invocation, e.g. ['returned:PENDING', 'returned:SUCCEEDED', 'error']. */
+export function invocationOutcomes(run: RunResult): string[] {
+  return run.invocations.map((inv) =>
+    inv.outcome.kind === 'returned' ? `returned:${String((inv.outcome.output as { Status?: string } | null)?.Status)}` : 'error',
+  );
+}
+
+/** A promise plus its resolver, to coordinate with code inside a workflow. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Resolves after `ms` real milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

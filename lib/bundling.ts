@@ -43,6 +43,10 @@ export interface DurableBundleSpec {
  * straight into `outputDir`, because CDK's bundling directory lives under the cloud assembly
  * directory: source-map paths relative to it would change with every `cdk.out` location and so
  * would the asset hash.
+ *
+ * @example
+ * bundleDurableWorkflow({ entryPath, exportName: 'handler', runtimePath: resolveRuntimeEntry(), projectRoot,
+ *   runtime: lambda.Runtime.NODEJS_24_X, minify: false, sourceMap: false, externalModules: [], define: {} }, outDir);
  */
 export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string): void {
   const virtualOutfile = path.join(spec.projectRoot, '.durable-function-bundle', BUNDLE_FILE);
@@ -118,6 +122,9 @@ export class DurableBundling implements cdk.BundlingOptions {
   /**
    * The Lambda code for a workflow: an asset bundled at synth, hashed on the bundle's content,
    * so the same sources and options always give the same asset hash.
+   *
+   * @example
+   * new lambda.Function(this, 'Fn', { code: DurableBundling.bundle(spec), handler: BUNDLE_LAMBDA_HANDLER, runtime });
    */
   public static bundle(spec: DurableBundleSpec): lambda.AssetCode {
     return lambda.Code.fromAsset(spec.projectRoot, {

@@ -13,7 +13,12 @@
  * }
  */
 export class DurableFunctionValidationError extends Error {
-  /** The name of the prop that failed validation (for example `executionTimeout`). */
+  /**
+   * The name of the prop that failed validation.
+   *
+   * @example
+   * err.prop; // 'executionTimeout'
+   */
   public readonly prop: string;
 
   /**

@@ -139,6 +139,15 @@ export interface DurableFunctionProps extends Omit<lambda.FunctionOptions, 'dura
   readonly aliasName?: string;
 
   /**
+   * Event sources for the function. They are attached to the alias, not to the unqualified
+   * function: an event source mapping on the unqualified ARN would invoke it unqualified, which
+   * Lambda rejects for durable functions.
+   *
+   * @default - no event sources
+   */
+  readonly events?: lambda.IEventSource[];
+
+  /**
    * esbuild options.
    *
    * @default - no minification, no source map, nothing external

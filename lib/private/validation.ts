@@ -2,7 +2,12 @@ import { Duration, Token } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DurableFunctionValidationError } from '../errors';
 
-/** Runtimes Lambda runs durable functions on (protocol and service limits). */
+/**
+ * The Lambda runtimes durable functions run on; `runtime` must be one of them.
+ *
+ * @example
+ * DURABLE_RUNTIME_NAMES.includes(lambda.Runtime.NODEJS_22_X.name); // true
+ */
 export const DURABLE_RUNTIME_NAMES: readonly string[] = ['nodejs22.x', 'nodejs24.x'];
 
 /** `DurableConfig.ExecutionTimeout` bounds, in seconds (1 s to 366 days). */

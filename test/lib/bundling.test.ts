@@ -157,6 +157,12 @@ describe('entry errors', () => {
     expect(err.message).toMatch(/does-not-compile\.js does not compile: .*does-not-compile\.js:3:\d+: /);
   });
 
+  test('an import that cannot be resolved fails the bundling with esbuild\'s message', () => {
+    expect(() => synthesize({ Broken: { entry: fixture('unresolvable-import.js') } })).toThrow(
+      /esbuild could not bundle test\/fixtures\/lib\/unresolvable-import\.js: .*Could not resolve "a-package-that-is-not-installed"/,
+    );
+  });
+
   test('the export check is skipped, like bundling, for a stack that is not being synthesized', () => {
     const stack = newStack(newApp({ bundle: false }));
     expect(() => new DurableFunction(stack, 'Orders', { entry: fixture('no-handler.ts') })).not.toThrow();

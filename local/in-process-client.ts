@@ -144,7 +144,8 @@ function sdkDelay(attempt: number, error: Error): number {
 }
 
 function textOf(result: unknown): string | undefined {
-  if (result === undefined || typeof result === 'string') return result;
+  if (typeof result === 'string') return result;
+  if (result === undefined) return undefined;
   if (result instanceof Uint8Array) return new TextDecoder('utf-8').decode(result);
   if (result instanceof ArrayBuffer) return new TextDecoder('utf-8').decode(new Uint8Array(result));
   throw new TypeError('SendDurableExecutionCallbackSuccess Result must be a string, Uint8Array or ArrayBuffer in the in-process client.');

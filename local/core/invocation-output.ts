@@ -53,11 +53,12 @@ export function parseInvocationOutput(output: unknown): ParsedInvocationOutput {
   }
   const o = output as Record<string, unknown>;
   switch (o.Status) {
-    case 'SUCCEEDED':
-      if (o.Result !== undefined && typeof o.Result !== 'string') {
-        return invalid(`The handler returned SUCCEEDED with a non-string Result (${describe(o.Result)}); Result must be JSON text.`);
-      }
-      return o.Result === undefined ? { kind: 'SUCCEEDED' } : { kind: 'SUCCEEDED', result: o.Result };
+    case 'SUCCEEDED': {
+      const result = o.Result;
+      if (typeof result === 'string') return { kind: 'SUCCEEDED', result };
+      if (result === undefined) return { kind: 'SUCCEEDED' };
+      return invalid(`The handler returned SUCCEEDED with a non-string Result (${describe(result)}); Result must be JSON text.`);
+    }
     case 'FAILED': {
       const problem = o.Error === undefined ? 'Error is required' : errorObjectProblem(o.Error);
       if (problem) {

@@ -371,11 +371,11 @@ export class InProcessDurableService {
     registration: Registration,
     input: unknown,
     context: LambdaContextLike,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; error: ErrorObject }> {
+  ): Promise<{ kind: 'value'; value: unknown } | { kind: 'error'; error: ErrorObject }> {
     return new Promise((resolve) => {
       const seconds = registration.timeoutSeconds;
       const timer = setTimeout(
-        () => resolve({ ok: false, error: { ErrorType: 'Sandbox.Timedout', ErrorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } }),
+        () => resolve({ kind: 'error', error: { ErrorType: 'Sandbox.Timedout', ErrorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } }),
         seconds * 1000,
       );
       Promise.resolve()
@@ -388,14 +388,14 @@ export class InProcessDurableService {
               // Lambda serialises the return value; undefined becomes null.
               json = value === undefined ? null : JSON.parse(JSON.stringify(value));
             } catch (err) {
-              resolve({ ok: false, error: { ErrorType: 'Runtime.MarshalError', ErrorMessage: `Unable to serialize the response: ${(err as Error).message}` } });
+              resolve({ kind: 'error', error: { ErrorType: 'Runtime.MarshalError', ErrorMessage: `Unable to serialize the response: ${(err as Error).message}` } });
               return;
             }
-            resolve({ ok: true, value: json });
+            resolve({ kind: 'value', value: json });
           },
           (err) => {
             clearTimeout(timer);
-            resolve({ ok: false, error: errorObjectFrom(err) });
+            resolve({ kind: 'error', error: errorObjectFrom(err) });
           },
         );
     });
@@ -408,7 +408,7 @@ export class InProcessDurableService {
     }
     const context = this.context(target.functionName, target.executedVersion, ctx.requestId, registration.timeoutSeconds);
     const res = await this.callWithTimeout(registration, JSON.parse(JSON.stringify(event)), context);
-    return res.ok ? { kind: 'returned', output: res.value } : { kind: 'error', error: res.error };
+    return res.kind === 'value' ? { kind: 'returned', output: res.value } : { kind: 'error', error: res.error };
   }
 
   private async invokePlain(request: ChainedInvokeRequest): Promise<ChainedInvokeOutcome> {
@@ -428,7 +428,7 @@ export class InProcessDurableService {
     const input = request.payload === undefined || request.payload === '' ? null : JSON.parse(request.payload);
     const context = this.context(name, '$LATEST', `chained-${request.operationId}`, registration.timeoutSeconds);
     const res = await this.callWithTimeout(registration, input, context);
-    if (!res.ok) return { status: 'FAILED', error: res.error };
+    if (res.kind === 'error') return { status: 'FAILED', error: res.error };
     return res.value === null ? { status: 'SUCCEEDED' } : { status: 'SUCCEEDED', result: JSON.stringify(res.value) };
   }
 }

@@ -20,14 +20,14 @@ import { RealClock, ServiceClock, VirtualClock } from './clock';
 import { assertLocalReference, functionArn, parseFunctionReference, resolveVersion } from './core/arns';
 import { DurableServiceCore } from './core';
 import { FaultInjector, FaultPlan } from './faults';
-import { FunctionHost } from './hosting/function-host';
+import { FunctionHost, PERMANENT_INVOCATION_ERRORS } from './hosting/function-host';
 import { HostedFunction, HostedFunctionOptions, resolveHostedFunction, toCoreDefinition } from './hosting/hosted-function';
 import { OutputSink } from './hosting/sandbox';
 import { bundleTypeScriptEntry, needsBundling } from './hosting/typescript-entry';
 import { coreBackend } from './http/core-backend';
 import { DurableApiBackend, InvokeApiRequest, InvokeApiResult } from './http/durable-api';
 import { consoleLogger, ServiceLogger } from './http/logger';
-import { DurableHttpServer, ResponseDropped } from './http/server';
+import { DurableHttpServer, RequestObserver, ResponseDropped } from './http/server';
 import { HttpServiceError } from './http/service-errors';
 import { ExecutionScheduler, SchedulerError } from './scheduler';
 import { formatTimeline } from './timeline';
@@ -85,6 +85,16 @@ export interface LocalDurableServiceOptions {
    * the callback's or the execution's timeout.
    */
   readonly skipTimeWhileCallbacksOpen?: boolean;
+  /**
+   * Stop an execution at once when its handler cannot be loaded (missing export, missing module,
+   * syntax error) instead of retrying until the execution timeout as Lambda would. Default true.
+   */
+  readonly stopWhenHandlerCannotLoad?: boolean;
+  /**
+   * Metrics hook: told about every HTTP request the service answered (operation, execution ARN
+   * label, request and response sizes, status), e.g. to count a runtime's checkpoint traffic.
+   */
+  readonly onRequest?: RequestObserver;
 }
 
 /** A registered function. */
@@ -430,7 +440,12 @@ export class LocalDurableService {
         this.updateCallbackHold();
       }
     });
-    this.server = await DurableHttpServer.start({ backend: this.backend(), port: this.options.port, logger: this.logger });
+    this.server = await DurableHttpServer.start({
+      backend: this.backend(),
+      port: this.options.port,
+      logger: this.logger,
+      onRequest: this.options.onRequest,
+    });
     this.host = new FunctionHost({
       endpoint: this.server.endpoint,
       freshProcessPerInvocation: this.options.freshProcessPerInvocation,
@@ -447,6 +462,12 @@ export class LocalDurableService {
         this.updateCallbackHold();
         this.checkpointCounts.delete(report.invocationId);
         if (report.outcome.kind === 'error') {
+          const error = report.outcome.error;
+          if (this.options.stopWhenHandlerCannotLoad !== false && PERMANENT_INVOCATION_ERRORS.has(error.ErrorType ?? '')) {
+            this.logger.info(`stopping ${report.executionArn}: ${error.ErrorType}: ${error.ErrorMessage}`);
+            this.stopIfRunning(report.executionArn, error);
+            return;
+          }
           this.logger.info(
             `invocation ${report.invocationNumber} of ${report.executionArn} failed: ${report.outcome.error.ErrorType}: ${report.outcome.error.ErrorMessage}`,
           );
@@ -477,6 +498,12 @@ export class LocalDurableService {
       const release = this.releaseCallbackHold;
       this.releaseCallbackHold = undefined;
       release();
+    }
+  }
+
+  private stopIfRunning(executionArn: string, error: ErrorObject): void {
+    if (this.core.getExecution({ DurableExecutionArn: executionArn, IncludeExecutionData: false }).Status === 'RUNNING') {
+      this.core.stopExecution({ DurableExecutionArn: executionArn, Error: error });
     }
   }
 

@@ -234,8 +234,8 @@ export function formatDuration(ms: number): string {
     return `${Math.round(ms)}ms`;
   }
   if (ms < 60_000) {
-    const seconds = ms / 1000;
-    return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+    // One decimal below a minute, without a trailing ".0".
+    return `${Math.round(ms / 100) / 10}s`;
   }
   const totalSeconds = Math.round(ms / 1000);
   const days = Math.floor(totalSeconds / 86_400);

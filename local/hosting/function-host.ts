@@ -15,6 +15,18 @@ import type { HostedFunction } from './hosted-function';
 import { RUNNER_SOURCE } from './runner-source';
 import { HandlerSandbox, LambdaContextFields, OutputSink, ProcessSandbox, WorkerSandbox } from './sandbox';
 
+/**
+ * Invocation errors that no retry can fix: the bundle or its handler export cannot be loaded.
+ *
+ * @example
+ * PERMANENT_INVOCATION_ERRORS.has(outcome.error.ErrorType ?? ''); // true for a missing export
+ */
+export const PERMANENT_INVOCATION_ERRORS: ReadonlySet<string> = new Set([
+  'Runtime.HandlerNotFound',
+  'Runtime.ImportModuleError',
+  'Runtime.UserCodeSyntaxError',
+]);
+
 /** Options of {@link FunctionHost}. */
 export interface FunctionHostOptions {
   /** The service's base URL, given to handlers as `AWS_ENDPOINT_URL_LAMBDA`. */

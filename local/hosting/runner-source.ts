@@ -107,6 +107,11 @@ async function loadHandler(bundlePath, handlerName) {
         const wrapped = new Error('Error: Cannot load ' + bundlePath + ': ' + error.message);
         wrapped.name = 'Runtime.ImportModuleError';
         throw wrapped;
+      } else if (error instanceof SyntaxError) {
+        const wrapped = new Error(bundlePath + ': ' + error.message);
+        wrapped.name = 'Runtime.UserCodeSyntaxError';
+        wrapped.stack = error.stack;
+        throw wrapped;
       } else {
         throw error;
       }

@@ -152,7 +152,11 @@ abstract class SandboxBase implements HandlerSandbox {
     if (pending === undefined || pending.invocationId !== message.invocationId) {
       return;
     }
-    this.settle(message.ok ? { ok: true, outputJson: message.outputJson } : { ok: false, error: message.error, sandboxLost: false });
+    if (message.ok) {
+      this.settle({ ok: true, outputJson: message.outputJson });
+    } else {
+      this.settle({ ok: false, error: message.error, sandboxLost: false });
+    }
   }
 
   /** The thread/process ended on its own. */

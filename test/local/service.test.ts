@@ -209,6 +209,15 @@ describe('LocalDurableService (virtual clock, worker threads)', () => {
     });
   });
 
+  it('stops an execution at once when its handler export does not exist', async () => {
+    await svc.registerFunction({ name: 'broken', bundle: path.join(__dirname, '../fixtures/local/handlers/misbehaving.js'), handler: 'noSuchExport' });
+    const run = await svc.run('broken:live');
+    expect(run.status).toBe('STOPPED');
+    expect(run.error?.ErrorType).toBe('Runtime.HandlerNotFound');
+    expect(run.error?.ErrorMessage).toContain('noSuchExport is undefined or not exported');
+    expect(run.invocations).toHaveLength(1);
+  });
+
   it('keeps module state between invocations of a warm worker', async () => {
     const run = await svc.run('memoryDependent:live');
     expect(run.status).toBe('SUCCEEDED');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { DurableInvocationEvent, ExecutionSchedule, InvocationOutcome } from '../core/api';
 import { ServiceLogger, silentLogger } from '../http/logger';
 import type { HostedFunction } from './hosted-function';
-import { RUNNER_SOURCE } from './runner-source';
+import { ESM_FALLBACK_HOOKS_SOURCE, RUNNER_SOURCE } from './runner-source';
 import { HandlerSandbox, LambdaContextFields, OutputSink, ProcessSandbox, WorkerSandbox } from './sandbox';
 
 /**
@@ -223,6 +223,7 @@ export class FunctionHost {
   private runnerPath(): string {
     const file = path.join(this.workDir(), 'durable-runner.js');
     if (!fs.existsSync(file)) {
+      fs.writeFileSync(path.join(this.workDir(), 'durable-esm-fallback.mjs'), ESM_FALLBACK_HOOKS_SOURCE);
       fs.writeFileSync(file, RUNNER_SOURCE);
     }
     return file;

@@ -1,4 +1,39 @@
 /**
+ * An ES module loader hook for the sandboxes: a bare specifier that normal resolution cannot find
+ * (e.g. `import('@aws-sdk/client-lambda')` from a bundle that leaves the SDK external) is resolved
+ * again as if imported from next to each `NODE_PATH` directory. Written to disk as
+ * `durable-esm-fallback.mjs` beside the runner.
+ */
+export const ESM_FALLBACK_HOOKS_SOURCE = String.raw`let parentURLs = [];
+
+export async function initialize(data) {
+  parentURLs = (data && data.parentURLs) || [];
+}
+
+function isBare(specifier) {
+  return !specifier.startsWith('.') && !specifier.startsWith('/') && !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(specifier);
+}
+
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    if (!error || error.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier)) {
+      throw error;
+    }
+    for (const parentURL of parentURLs) {
+      try {
+        return await nextResolve(specifier, { ...context, parentURL });
+      } catch (_) {
+        // try the next fallback location
+      }
+    }
+    throw error;
+  }
+}
+`;
+
+/**
  * The JavaScript program that runs inside each handler sandbox (a worker thread or a child
  * process). It is kept as source text so the exact same file runs whether the service itself
  * runs as compiled JS, under ts-node or under jest, and whichever Node binary hosts it.
@@ -8,7 +43,8 @@
  *    `new Date()` return real time plus an offset the host sends with every invocation, so a
  *    workflow on the virtual clock sees time jump across a durable wait;
  * 2. re-reads `NODE_PATH`, which the host points at a `node_modules` holding the AWS SDK, the way
- *    Lambda's Node runtime provides the SDK to bundles that leave it external;
+ *    Lambda's Node runtime provides the SDK to bundles that leave it external, and registers
+ *    {@link ESM_FALLBACK_HOOKS_SOURCE} so that `import()` gets the same fallback;
  * 3. answers `invoke` messages: loads the bundle (once per sandbox, like a warm Lambda), calls the
  *    export with the event and a Lambda context, and reports the JSON result or the error.
  *
@@ -49,6 +85,18 @@ if (typeof Module._initPaths === 'function') {
 }
 
 const { pathToFileURL } = require('url');
+const path = require('path');
+// import() ignores NODE_PATH; a resolve hook gives bare specifiers the same fallback.
+const nodePathDirs = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+if (typeof Module.register === 'function' && nodePathDirs.length > 0) {
+  try {
+    Module.register(pathToFileURL(path.join(__dirname, 'durable-esm-fallback.mjs')).href, {
+      data: { parentURLs: nodePathDirs.map((dir) => pathToFileURL(path.join(path.dirname(dir), '__fallback__.js')).href) },
+    });
+  } catch (_) {
+    // Without loader hooks (very old Node) only require() gets the fallback.
+  }
+}
 let port;
 try {
   const workerThreads = require('worker_threads');

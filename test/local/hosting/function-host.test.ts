@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DurableInvocationEvent, ExecutionSchedule, InvocationOutcome } from '../../../local/core/api';
 import { FunctionHost } from '../../../local/hosting/function-host';
@@ -175,6 +177,22 @@ describe('FunctionHost (worker threads)', () => {
     expect(error.ErrorType).toBe('Runtime.ExitError');
     expect(error.ErrorMessage).toContain('fault plan');
     await expect(host.killInvocation(t.executionArn, 'again')).resolves.toBe(false);
+  });
+
+  it('resolves the AWS SDK for a bundle outside any node_modules, through require() and import()', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-external-'));
+    try {
+      const bundle = path.join(dir, 'index.js');
+      fs.writeFileSync(
+        bundle,
+        "exports.handler = async () => ({ required: typeof require('@aws-sdk/client-lambda').LambdaClient, imported: typeof (await import('@aws-sdk/client-lambda')).LambdaClient });",
+      );
+      host.register(resolveHostedFunction({ name: 'external-sdk', bundle }));
+      const t = target('external-sdk');
+      expect(returned(await host.invoke(t, event(t), { requestId: 'r', virtualNow: Date.now() }))).toEqual({ required: 'function', imported: 'function' });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('captures handler output when asked', async () => {

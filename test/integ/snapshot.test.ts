@@ -12,7 +12,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const INTEG_RUNNER = path.join(ROOT, 'node_modules', '.bin', 'integ-runner');
 const SNAPSHOT = path.join(ROOT, 'integ', 'integ.parallel-scenarios.ts.snapshot');
 const SCENARIO_TEMPLATE = 'DurableParallelScenarios.template.json';
-const RUN_TIMEOUT_MS = 240_000;
+// Synthesis type-checks and bundles seven functions; on a busy two-core machine that takes minutes.
+const RUN_TIMEOUT_MS = 420_000;
 
 interface RunResult {
   readonly code: number;
@@ -41,7 +42,8 @@ describe('integ snapshot (offline)', () => {
       const run = await integRunner(['--directory', 'integ'], ROOT);
       if (run.code !== 0) {
         throw new Error(
-          `integ-runner reported a snapshot difference (exit ${run.code}). If the change is intended, refresh the snapshot with\n` +
+          `integ-runner reported a snapshot difference (exit ${run.code}). Any change to the bundled runtime changes the ` +
+            `scenario functions' Version logical ids, so runtime and construct changes need a refreshed snapshot:\n` +
             `  npx integ-runner --language typescript --directory integ --update-on-failed --dry-run\n\n${run.output}`,
         );
       }

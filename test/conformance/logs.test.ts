@@ -45,6 +45,12 @@ describe('checkExpectedLogs', () => {
     expect(diffs[0].problem).toMatch(/^2 matching log records/);
   });
 
+  test('a message regex sees the level as Lambda text logs show it', () => {
+    const withError = [...records, { level: 'ERROR', message: 'it broke', executionArn: ARN }];
+    expect(checkExpectedLogs([{ match: { message: '/\\[ERROR\\]/' }, count: 1 }], withError, {})).toEqual([]);
+    expect(checkExpectedLogs([{ match: { message: '/^\\[ERROR\\]\\tit broke$/' }, count: 1 }], withError, {})).toEqual([]);
+  });
+
   test('non-regex patterns compare literally', () => {
     expect(checkExpectedLogs([{ match: { message: 'Greeting step started for: ab.c' }, count: 1 }], records, {})).toEqual([]);
   });

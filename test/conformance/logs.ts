@@ -8,7 +8,8 @@
  * An expectation is `{ match: { <field>: <pattern> }, count: n }`: exactly `n` records of the
  * execution have every listed field matching. A pattern written `/…/` is a regex (searched); any
  * other value must be equal. `${NAME}` inside a pattern stands for the variable's value, taken
- * literally.
+ * literally. A `message` regex is searched in the line as Lambda's text log format shows it,
+ * `[LEVEL]\t<message>`, because the requirements use it to count lines by level (`/\[ERROR\]/`).
  *
  * Example:
  * ```ts
@@ -81,17 +82,26 @@ function escapeRegex(s: string): string {
 }
 
 /** Builds the predicate of one field pattern, substituting variables literally. */
-function fieldPredicate(pattern: unknown, vars: Readonly<Record<string, string>>): (value: unknown) => boolean {
+function fieldPredicate(field: string, pattern: unknown, vars: Readonly<Record<string, string>>): (rec: CapturedRecord) => boolean {
   if (typeof pattern === 'string' && pattern.length >= 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
     const source = pattern.slice(1, -1).replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name: string) =>
       name in vars ? escapeRegex(vars[name]) : m);
     const regex = new RegExp(source);
-    return (value) => typeof value === 'string' && regex.test(value);
+    return (rec) => {
+      const value = field === 'message' ? textLine(rec) : rec[field];
+      return typeof value === 'string' && regex.test(value);
+    };
   }
   const literal = typeof pattern === 'string'
     ? pattern.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (m, name: string) => (name in vars ? vars[name] : m))
     : pattern;
-  return (value) => value === literal;
+  return (rec) => rec[field] === literal;
+}
+
+/** The record as Lambda's text log format prints it: `[LEVEL]\t<message>`. */
+function textLine(rec: CapturedRecord): string | undefined {
+  if (typeof rec.message !== 'string') return undefined;
+  return typeof rec.level === 'string' ? `[${rec.level}]\t${rec.message}` : rec.message;
 }
 
 /** Every expectation whose count of matching records differs from the expected count. */
@@ -103,8 +113,8 @@ export function checkExpectedLogs(
   const out: Difference[] = [];
   expectations.forEach((raw, index) => {
     const exp = parseExpectation(raw, index);
-    const predicates = Object.entries(exp.match).map(([field, p]) => [field, fieldPredicate(p, vars)] as const);
-    const matching = records.filter((rec) => predicates.every(([field, test]) => test(rec[field])));
+    const predicates = Object.entries(exp.match).map(([field, p]) => fieldPredicate(field, p, vars));
+    const matching = records.filter((rec) => predicates.every((test) => test(rec)));
     if (matching.length !== exp.count) {
       out.push({
         path: `ExpectedLogs[${index}]`,

@@ -240,6 +240,21 @@ describe('LocalDurableService with skipTimeWhileCallbacksOpen', () => {
   });
 });
 
+describe('LocalDurableService synchronous Invoke limit', () => {
+  it('answers a synchronous Invoke that outlives its limit with a function error while the execution runs on', async () => {
+    const svc = await LocalDurableService.start({ syncInvokeTimeoutMs: 300, handlerOutput: 'silent' });
+    try {
+      await svc.registerFunction({ name: 'awaitsCallback', bundle: WORKFLOWS, handler: 'awaitsCallback' });
+      const response = await svc.client().send(new InvokeCommand({ FunctionName: 'awaitsCallback:live', Payload: Buffer.from('{}') }));
+      expect(response.FunctionError).toBe('Unhandled');
+      expect(decode(response.Payload)).toMatchObject({ errorType: 'SynchronousInvocationTimeout' });
+      expect(svc.describe(response.DurableExecutionArn as string).status).toBe('RUNNING');
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
 describe('LocalDurableService in fresh-process mode', () => {
   let svc: LocalDurableService;
 

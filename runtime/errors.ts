@@ -7,7 +7,12 @@ import type { BatchResult } from './batch/batch-result';
  * see the same error.
  */
 
-/** Options shared by the error constructors. */
+/**
+ * Options shared by the error constructors.
+ *
+ * @example
+ * new DurableError('charge failed', { cause: err, errorType: 'CardDeclined' });
+ */
 export interface DurableErrorOptions {
   /** The underlying error. */
   readonly cause?: unknown;
@@ -120,7 +125,12 @@ export class ValidationError extends DurableError {}
  */
 export class NotDurableInvocationError extends DurableError {}
 
-/** How a failed checkpoint or state call is handled (protocol.md §3.3). */
+/**
+ * How a failed checkpoint or state call is handled (protocol.md §3.3).
+ *
+ * @example
+ * if (error instanceof CheckpointError && error.kind === 'terminal') …
+ */
 export type CheckpointFailureKind =
   /** 429, 5xx or a network error: the invocation throws and the service invokes again. */
   | 'retryable'
@@ -158,6 +168,9 @@ export class OperationAbortedError extends DurableError {}
 
 /**
  * A batch whose failure tolerance was exceeded (parallel.md rule 6). Carries the whole result.
+ *
+ * @example
+ * catch (e) { if (e instanceof BatchError) return e.result.getResults(); }
  */
 export abstract class BatchError extends DurableError {
   readonly completionReason = 'FAILURE_TOLERANCE_EXCEEDED' as const;

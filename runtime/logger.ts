@@ -1,9 +1,17 @@
-/** Severity of a log line. */
+/**
+ * Severity of a log line.
+ *
+ * @example
+ * withDurableExecution(workflow, { logger: { level: 'DEBUG' } });
+ */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 /**
  * One structured log line. Every line names the execution and the operation (or context) it comes
  * from.
+ *
+ * @example
+ * { timestamp: '2026-01-01T00:00:00.000Z', level: 'INFO', message: 'charging', executionArn: 'arn:…', operationId: '6b86…' }
  */
 export interface LogRecord {
   readonly timestamp: string;
@@ -24,7 +32,12 @@ export interface LogRecord {
   readonly error?: { name: string; message: string; stack?: string };
 }
 
-/** Where log records go. The default writes one JSON line per record to the console. */
+/**
+ * Where log records go. The default writes one JSON line per record to the console.
+ *
+ * @example
+ * const lines: LogRecord[] = []; withDurableExecution(workflow, { logger: { sink: (r) => lines.push(r) } });
+ */
 export type LogSink = (record: LogRecord) => void;
 
 /**
@@ -44,7 +57,12 @@ export interface DurableLogger {
   error(message: string, dataOrError?: Record<string, unknown> | Error): void;
 }
 
-/** Logging settings of {@link withDurableExecution}. */
+/**
+ * Logging settings of `withDurableExecution`.
+ *
+ * @example
+ * { level: 'WARN', logDuringReplay: false }
+ */
 export interface LoggerOptions {
   /** Where lines go. Default: one JSON line per record on the console. */
   readonly sink?: LogSink;

@@ -24,10 +24,21 @@ export interface RetryDecision {
  */
 export type RetryStrategy = (error: Error, attempt: number) => RetryDecision;
 
-/** How random the exponential delay is: FULL = uniform in [0, d], HALF = [d/2, d], NONE = d. */
+/**
+ * How random the exponential delay is: FULL = uniform in [0, d], HALF = [d/2, d], NONE = d
+ * (then rounded up to whole seconds, at least 1).
+ *
+ * @example
+ * RetryPresets.exponentialBackoff({ jitter: 'HALF' });
+ */
 export type JitterStrategy = 'FULL' | 'HALF' | 'NONE';
 
-/** Settings of {@link RetryPresets.exponentialBackoff}. */
+/**
+ * Settings of {@link RetryPresets.exponentialBackoff}.
+ *
+ * @example
+ * { maxAttempts: 4, initialDelay: Duration.seconds(2), maxDelay: Duration.minutes(1), retryableErrors: [/throttl/i] }
+ */
 export interface ExponentialBackoffOptions {
   /** Total attempts including the first. Default 6. */
   readonly maxAttempts?: number;
@@ -46,7 +57,12 @@ export interface ExponentialBackoffOptions {
   readonly retryableErrors?: ReadonlyArray<string | RegExp | (abstract new (...args: never[]) => Error)>;
 }
 
-/** Settings of {@link RetryPresets.fixed}. */
+/**
+ * Settings of {@link RetryPresets.fixed}.
+ *
+ * @example
+ * { maxAttempts: 3, delay: Duration.seconds(10) }
+ */
 export interface FixedDelayOptions {
   /** Total attempts including the first. Default 3. */
   readonly maxAttempts?: number;

@@ -1,6 +1,11 @@
 import { SerdesError } from './errors';
 
-/** What a serdes is told about the value it handles. */
+/**
+ * What a serdes is told about the value it handles.
+ *
+ * @example
+ * serialize: (value, { operationId }) => store.put(`results/${operationId}`, value)
+ */
 export interface SerdesContext {
   /** Id of the operation whose value this is. */
   readonly operationId: string;

@@ -42,7 +42,12 @@ export interface StepContext {
   readonly signal: AbortSignal;
 }
 
-/** The function run by a step. */
+/**
+ * The function run by a step.
+ *
+ * @example
+ * const charge: StepFunction<string> = async ({ attempt }) => payments.charge({ idempotencyKey: `order-1-${attempt}` });
+ */
 export type StepFunction<T> = (stepContext: StepContext) => Promise<T> | T;
 
 /**
@@ -79,7 +84,12 @@ export interface ChildContextConfig<T> {
   readonly errorMapping?: (error: unknown) => unknown;
 }
 
-/** The function run by a child context. */
+/**
+ * The function run by a child context.
+ *
+ * @example
+ * const checkout: ChildContextFunction<string> = async (child) => child.step(() => pay());
+ */
 export type ChildContextFunction<T> = (ctx: DurableContext) => Promise<T>;
 
 /**
@@ -98,7 +108,9 @@ export interface CallbackConfig<T> {
 }
 
 /**
- * A created callback: hand `callbackId` to the external system, then await `promise`.
+ * A created callback: hand `callbackId` to the external system, then await `promise`. Hand the id
+ * over inside a step (or use `waitForCallback`): while the promise is awaited and nothing else runs,
+ * the invocation suspends, and code outside a step runs again on the next invocation.
  *
  * @example
  * const { callbackId, promise } = await ctx.createCallback('approval', { timeout: Duration.days(1) });
@@ -107,11 +119,19 @@ export interface CallbackConfig<T> {
  */
 export interface CreatedCallback<T> {
   readonly callbackId: string;
-  /** Resolves with the result sent to the callback; rejects with a {@link CallbackError}. */
+  /**
+   * Resolves with the result sent to the callback; rejects with a {@link CallbackError}. It starts
+   * waiting when first awaited.
+   */
   readonly promise: Promise<T>;
 }
 
-/** Hands the callback id to the external system; runs as a step. */
+/**
+ * Hands the callback id to the external system; runs as a step.
+ *
+ * @example
+ * const submitter: CallbackSubmitter = async (callbackId) => queue.send({ callbackId });
+ */
 export type CallbackSubmitter = (callbackId: string, stepContext: StepContext) => Promise<void> | void;
 
 /**
@@ -125,7 +145,12 @@ export interface WaitForCallbackConfig<T> extends CallbackConfig<T> {
   readonly retryStrategy?: RetryStrategy;
 }
 
-/** A parallel branch: receives its own context and the signal that fires when it is no longer needed. */
+/**
+ * A parallel branch: receives its own context and the signal that fires when it is no longer needed.
+ *
+ * @example
+ * const branch: BranchFunction<number> = async (ctx, signal) => ctx.step(() => fetchPrice({ signal }));
+ */
 export type BranchFunction<T> = (ctx: DurableContext, signal: AbortSignal) => Promise<T>;
 
 /**
@@ -139,7 +164,13 @@ export interface NamedBranch<T> {
   readonly func: BranchFunction<T>;
 }
 
-/** How branch operations are recorded: NESTED (a CONTEXT per branch, default) or FLAT (none). */
+/**
+ * How branch operations are recorded: NESTED (a CONTEXT per branch, default) or FLAT (none; the
+ * branches' operations hang off the batch, and each outcome lives in the batch's summary).
+ *
+ * @example
+ * await ctx.parallel(branches, { nesting: 'FLAT' });
+ */
 export type BatchNesting = 'NESTED' | 'FLAT';
 
 /**
@@ -165,7 +196,12 @@ export interface ParallelConfig<T> {
   readonly serdes?: Serdes<BatchResult<T>>;
 }
 
-/** A map item function: receives its own context, the item, its index and its signal. */
+/**
+ * A map item function: receives its own context, the item, its index and its signal.
+ *
+ * @example
+ * const ship: MapFunction<Order, string> = async (ctx, order, index) => ctx.step(`ship-${index}`, () => shipOrder(order));
+ */
 export type MapFunction<TItem, TResult> = (ctx: DurableContext, item: TItem, index: number, signal: AbortSignal) => Promise<TResult>;
 
 /**

@@ -1,7 +1,12 @@
 import { DurableError, SerdesError } from '../errors';
 import type { CompletionReason } from './completion-policy';
 
-/** Outcome of one branch or map item. STARTED: it was running when the batch was decided. */
+/**
+ * Outcome of one branch or map item. STARTED: it was running when the batch was decided.
+ *
+ * @example
+ * result.all.filter((item) => item.status === 'STARTED');
+ */
 export type BatchItemStatus = 'SUCCEEDED' | 'FAILED' | 'STARTED';
 
 /**

@@ -34,7 +34,12 @@ export const CompletionConfig = {
   firstSuccessful: (): CompletionConfig => ({ minSuccessful: 1 }),
 } as const;
 
-/** Why a batch was decided. */
+/**
+ * Why a batch was decided.
+ *
+ * @example
+ * if (result.completionReason === 'MIN_SUCCESSFUL_REACHED') …
+ */
 export type CompletionReason = 'ALL_COMPLETED' | 'MIN_SUCCESSFUL_REACHED' | 'FAILURE_TOLERANCE_EXCEEDED';
 
 /** Progress of a batch, as the policy sees it. */

@@ -177,7 +177,16 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: str
   });
 }
 
-/** Epoch ms of a service timestamp, if present. */
-export function epochMs(value: Date | undefined): number | undefined {
-  return value instanceof Date ? value.getTime() : undefined;
+/**
+ * Epoch ms of a service timestamp, if present: a `Date` from the client, or the raw epoch seconds
+ * (or an ISO string) an invocation event may carry.
+ */
+export function epochMs(value: Date | number | string | undefined): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  }
+  return undefined;
 }

@@ -41,12 +41,43 @@ export async function createCallback<T>(ctx: DurableContextImpl, name: string | 
   }
   const serdes = config.serdes ?? Serdes.json<T>();
   const subject: SerdesSubject = { what, context: { operationId: id, executionArn: ctx.runtime.executionArn } };
-  const promise = waitForOperation(ctx, id, (op) => op.Status !== 'STARTED', () => undefined, what).then((done) =>
-    settle(done, serdes, subject),
+  const promise = new AwaitedPromise(() =>
+    waitForOperation(ctx, id, (op) => op.Status !== 'STARTED', () => undefined, what).then((done) => settle(done, serdes, subject)),
   );
-  // Awaiting the promise is optional; an unobserved failure must not crash the process.
-  promise.catch(() => undefined);
   return { callbackId, promise };
+}
+
+/**
+ * A promise that starts waiting only when it is first awaited (or `then`/`catch`/`finally` is
+ * called). Until then the callback does not count as something the invocation waits on, so code
+ * that never awaits it cannot be suspended by it, and an unobserved failure cannot surface as an
+ * unhandled rejection.
+ */
+class AwaitedPromise<T> implements Promise<T> {
+  readonly [Symbol.toStringTag] = 'Promise';
+  private started: Promise<T> | undefined;
+
+  constructor(private readonly start: () => Promise<T>) {}
+
+  private get inner(): Promise<T> {
+    this.started ??= this.start();
+    return this.started;
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.inner.then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.inner.catch(onRejected);
+  }
+
+  finally(onFinally?: (() => void) | null): Promise<T> {
+    return this.inner.finally(onFinally);
+  }
 }
 
 /**

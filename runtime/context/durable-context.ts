@@ -1,5 +1,6 @@
 import type { BatchResult } from '../batch/batch-result';
 import type { Duration } from '../duration';
+import { ValidationError } from '../errors';
 import { operationId } from '../ids';
 import type { InvocationRuntime } from '../invocation/runtime';
 import type { LambdaContext } from '../lambda-context';
@@ -27,6 +28,7 @@ import type {
   WaitForCallbackConfig,
 } from '../types';
 import type { ContextScope } from './context-scope';
+import { currentStep } from './step-scope';
 
 /**
  * The {@link DurableContext} implementation. It owns what is per context — the operation counter,
@@ -61,6 +63,13 @@ export class DurableContextImpl implements DurableContext {
 
   /** Takes the next operation id of this context (synchronously, at call time). */
   allocateOperationId(): { id: string; position: number } {
+    const step = currentStep();
+    if (step !== undefined) {
+      throw new ValidationError(
+        `A durable operation was called inside the function of ${step}. Step functions run plain code only; ` +
+          'call ctx.step, ctx.wait and the other operations from the workflow or a child context, not from a step.',
+      );
+    }
     this.counter += 1;
     return { id: operationId(this.scope.idBase, this.counter), position: this.counter };
   }

@@ -11,6 +11,7 @@ import {
   waitForOperation,
   type OperationIdentity,
 } from '../context/operation-support';
+import { runInsideStep } from '../context/step-scope';
 import { toWholeSeconds } from '../duration';
 import { toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
@@ -144,7 +145,11 @@ class StepRun<T> {
       };
       let value: T;
       try {
-        value = await raceAbort(Promise.resolve().then(() => this.fn(stepContext)), scope.signal, this.what);
+        value = await raceAbort(
+          runInsideStep(this.what, () => Promise.resolve().then(() => this.fn(stepContext))),
+          scope.signal,
+          this.what,
+        );
       } catch (error) {
         if (error instanceof OperationAbortedError && scope.signal.aborted) throw error;
         await this.recordFailure(error, attempt);

@@ -77,6 +77,24 @@ describe('callbacks', () => {
     expect(run.error).toMatchObject({ ErrorType: 'CallbackError', ErrorMessage: 'Callback timed out on heartbeat' });
   });
 
+  it('does not wait on a callback whose promise is never awaited', async () => {
+    svc.registerHandler(
+      'unawaited',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const { callbackId } = await ctx.createCallback('fire-and-forget');
+          // Non-durable time passes; an unawaited callback must not make the invocation suspend.
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          return callbackId.length > 0;
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('unawaited');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(invocationOutcomes(run)).toEqual(['returned:SUCCEEDED']);
+  });
+
   it('waitForCallback runs a CONTEXT holding the CALLBACK and then the submitter STEP, and resolves with the result', async () => {
     const submitted: string[] = [];
     const logged: string[] = [];

@@ -231,6 +231,27 @@ describe('bad input', () => {
     expect(JSON.stringify(run.error).length).toBeLessThan(32_768);
   });
 
+  it('refuses durable operations called inside a step function', async () => {
+    svc.registerHandler(
+      'nested-step',
+      withDurableExecution(
+        async (_input, ctx) =>
+          ctx.step('outer', async () => {
+            await ctx.step('inner', async () => 1);
+            return 'unreachable';
+          }, { retryStrategy: () => ({ shouldRetry: false }) }),
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('nested-step');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatchObject({ ErrorType: 'StepError' });
+    const stepError = run.operations.find((op) => op.Name === 'outer')?.StepDetails?.Error;
+    expect(stepError?.ErrorType).toBe('ValidationError');
+    expect(stepError?.ErrorMessage).toMatch(/inside the function of step "outer"/);
+    expect(run.operations.filter((op) => op.Type === 'STEP')).toHaveLength(1);
+  });
+
   it('rejects bad durations and retry delays with a ValidationError', async () => {
     svc.registerHandler(
       'durations',

@@ -21,6 +21,7 @@ export {
 export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting/hosted-function';
 export type { OutputSink } from './hosting/sandbox';
 export { consoleLogger, silentLogger, type ServiceLogger } from './http/logger';
+export type { ObservedRequest, RequestObserver } from './http/server';
 export { formatDuration, formatTimeline, summarizeOperations, type OperationSummary } from './timeline';
 export { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan, type FaultRule } from './faults';
 export { RealClock, VirtualClock, type ServiceClock } from './clock';

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DurableApiBackend, handleApiRequest } from './durable-api';
 import { ServiceLogger, silentLogger } from './logger';
-import { matchRoute } from './routes';
+import { matchRoute, OperationName } from './routes';
 import { errorReply, HttpReply, HttpServiceError } from './service-errors';
 
 /**
@@ -22,6 +22,38 @@ export class ResponseDropped extends Error {
   override readonly name = 'ResponseDropped';
 }
 
+/**
+ * One request the server finished with, as a {@link RequestObserver} sees it. Sizes are what
+ * crossed the socket, so benchmarks can compare the traffic of different runtimes.
+ *
+ * @example
+ * const seen: ObservedRequest = { operation: 'CheckpointDurableExecution', labels: { DurableExecutionArn: arn },
+ *   requestHeaderBytes: 812, requestBodyBytes: 240, responseBodyBytes: 512, status: 200 };
+ */
+export interface ObservedRequest {
+  /** The API operation, or undefined when the path matched no route. */
+  readonly operation: OperationName | undefined;
+  /** The decoded path labels (e.g. `DurableExecutionArn`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Request line plus headers, as sent (`name: value` lines and line ends). */
+  readonly requestHeaderBytes: number;
+  /** Bytes of the request body read. */
+  readonly requestBodyBytes: number;
+  /** Bytes of the response body written (0 when the response was dropped). */
+  readonly responseBodyBytes: number;
+  /** HTTP status answered, or 0 when the response was dropped on purpose. */
+  readonly status: number;
+}
+
+/**
+ * Told about every request once the server is done with it. It runs on the server's event loop,
+ * so it must be quick, and what it throws is logged and ignored.
+ *
+ * @example
+ * const observer: RequestObserver = (r) => { if (r.operation === 'CheckpointDurableExecution') calls++; };
+ */
+export type RequestObserver = (request: ObservedRequest) => void;
+
 /** Options of {@link DurableHttpServer.start}. */
 export interface DurableHttpServerOptions {
   readonly backend: DurableApiBackend;
@@ -30,6 +62,8 @@ export interface DurableHttpServerOptions {
   /** Largest request body read (default 8 MiB, above the 6 MB Invoke limit). */
   readonly maxBodyBytes?: number;
   readonly logger?: ServiceLogger;
+  /** Metrics hook: called once per request after it was answered (or dropped). */
+  readonly onRequest?: RequestObserver;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -114,9 +148,15 @@ export class DurableHttpServer {
     const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
     let reply: HttpReply;
+    let operation: OperationName | undefined;
+    let labels: Readonly<Record<string, string>> = {};
+    let requestBodyBytes = 0;
     try {
       const route = matchRoute(req.method ?? 'GET', rawPath);
+      operation = route.operation;
+      labels = route.labels;
       const body = await this.readBody(req);
+      requestBodyBytes = body.length;
       reply = await handleApiRequest(this.options.backend, {
         operation: route.operation,
         labels: route.labels,
@@ -129,6 +169,7 @@ export class DurableHttpServer {
       if (error instanceof ResponseDropped) {
         this.logger.info(`${req.method} ${rawPath}: response dropped (${error.message})`);
         req.socket.destroy();
+        this.observe(req, { operation, labels, requestBodyBytes, responseBodyBytes: 0, status: 0 });
         return;
       }
       reply = errorReply(error);
@@ -148,6 +189,19 @@ export class DurableHttpServer {
     const body = reply.body === undefined ? undefined : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body, 'utf8');
     res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(body?.length ?? 0) });
     res.end(body);
+    this.observe(req, { operation, labels, requestBodyBytes, responseBodyBytes: body?.length ?? 0, status: reply.status });
+  }
+
+  private observe(req: http.IncomingMessage, facts: Omit<ObservedRequest, 'requestHeaderBytes'>): void {
+    const observer = this.options.onRequest;
+    if (observer === undefined) {
+      return;
+    }
+    try {
+      observer({ ...facts, requestHeaderBytes: headerBytes(req) });
+    } catch (error) {
+      this.logger.warn(`request observer failed: ${String(error)}`);
+    }
   }
 
   private readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -187,6 +241,15 @@ export class DurableHttpServer {
       });
     });
   }
+}
+
+/** Size of the request line and headers as they were sent: `METHOD url HTTP/x.y`, `name: value` lines, blank line. */
+function headerBytes(req: http.IncomingMessage): number {
+  let size = Buffer.byteLength(`${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}\r\n`) + 2;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    size += Buffer.byteLength(req.rawHeaders[i]) + Buffer.byteLength(req.rawHeaders[i + 1]) + 4;
+  }
+  return size;
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {

@@ -86,6 +86,24 @@ describe('replay', () => {
     expect(starts).toEqual(Array.from({ length: 300 }, (_, i) => rootId(i + 1)));
   });
 
+  it('keeps each checkpoint call under the 750 KB estimate', async () => {
+    svc.registerHandler(
+      'heavy',
+      withDurableExecution(
+        async (_input, ctx) => Promise.all(Array.from({ length: 6 }, (_, i) => ctx.step(async () => String(i).repeat(200_000)))).then((r) => r.length),
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('heavy');
+    expect(run.result).toBe(6);
+    const calls = checkpointCalls(run.invocations[0].dataPlaneCalls);
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (const call of calls) {
+      const estimate = String(call.input.CheckpointToken).length + 100 + updatesOf(call).reduce((sum, u) => sum + JSON.stringify(u).length, 0);
+      expect(estimate).toBeLessThanOrEqual(750 * 1024);
+    }
+  });
+
   describe('non-determinism', () => {
     const scenarios: Array<{ title: string; field: string; second: (ctx: import('../../runtime').DurableContext) => Promise<unknown> }> = [
       { title: 'a renamed step', field: 'Name', second: (ctx) => ctx.step('renamed', async () => 1) },

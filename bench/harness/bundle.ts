@@ -1,0 +1,48 @@
+/**
+ * Bundles a workload entry with esbuild, the same way for both runtimes: CommonJS for Node 20,
+ * minified with names kept (as the construct does when minifying), the AWS SDK either external
+ * (Lambda's Node runtime provides it) or bundled. This package's runtime is resolved from the
+ * source tree, the official one from node_modules.
+ */
+import * as path from 'node:path';
+import { build } from 'esbuild';
+
+/** Root of this repository. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/** How the AWS SDK is treated by the bundler. */
+export type SdkPlacement = 'external' | 'bundled';
+
+/** A finished bundle. */
+export interface BuiltBundle {
+  /** Absolute path of the `.js` file. */
+  readonly file: string;
+  /** Size of the file in bytes. */
+  readonly bytes: number;
+}
+
+/**
+ * Bundles `entry` into `outFile`.
+ *
+ * @example
+ * const { file, bytes } = await bundleWorkload('bench/workloads/ours/steps.ts', '/tmp/b/ours-steps.js', 'external');
+ */
+export async function bundleWorkload(entry: string, outFile: string, sdk: SdkPlacement): Promise<BuiltBundle> {
+  const result = await build({
+    entryPoints: [path.resolve(REPO_ROOT, entry)],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: sdk === 'external' ? ['@aws-sdk/*'] : [],
+    alias: { 'cdk-durable-function/runtime': path.join(REPO_ROOT, 'runtime', 'index.ts') },
+    logLevel: 'silent',
+    metafile: true,
+  });
+  const output = Object.values(result.metafile.outputs)[0];
+  return { file: outFile, bytes: output.bytes };
+}

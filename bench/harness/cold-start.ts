@@ -1,0 +1,106 @@
+/**
+ * Bundle size and cold start of a minimal workflow (one step) per runtime. The cold start is the
+ * time a fresh function process takes to load the bundle and handle its first invocation, timed
+ * inside that process by `cold-start-probe.js`; Node's own start-up and the local service's
+ * runner are the same for both runtimes and not part of it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { LocalDurableService } from '../../local';
+import type { RuntimeName } from '../workloads/catalog';
+import { bundleWorkload, SdkPlacement } from './bundle';
+import { summarize, Summary } from './stats';
+
+const PROBE = path.join(__dirname, 'cold-start-probe.js');
+
+/** Size of the minimal workflow's bundle. */
+export interface BundleSize {
+  readonly sdk: SdkPlacement;
+  readonly minifiedBytes: number;
+  readonly gzipBytes: number;
+}
+
+/** Cold start figures of one bundle, over fresh processes. */
+export interface ColdStart {
+  readonly sdk: SdkPlacement;
+  /** `require` of the bundle, ms. */
+  readonly loadMs: Summary;
+  /** The first invocation (state, one step and its checkpoint, the output), ms. */
+  readonly firstInvocationMs: Summary;
+  /** Load plus first invocation, ms: the cold start figure. */
+  readonly totalMs: Summary;
+  /** Peak RSS of the process after the first invocation, KiB. */
+  readonly peakRssKb: Summary;
+}
+
+/** Sizes and cold starts of one runtime. */
+export interface StartupFigures {
+  readonly sizes: readonly BundleSize[];
+  readonly coldStarts: readonly ColdStart[];
+}
+
+interface ProbeRecord {
+  readonly loadMs: number;
+  readonly firstInvocationMs: number;
+  readonly status: string;
+  readonly maxRssKb: number;
+}
+
+/**
+ * Builds the minimal workflow of `runtime` with the SDK external and bundled, and times
+ * `repetitions` cold starts of each in fresh processes.
+ *
+ * @example
+ * const figures = await measureStartup(svc, 'ours', buildDir, 10, (line) => console.error(line));
+ */
+export async function measureStartup(
+  svc: LocalDurableService,
+  runtime: RuntimeName,
+  buildDir: string,
+  repetitions: number,
+  progress: (line: string) => void,
+): Promise<StartupFigures> {
+  const sizes: BundleSize[] = [];
+  const coldStarts: ColdStart[] = [];
+  for (const sdk of ['bundled', 'external'] as const) {
+    const bundle = await bundleWorkload(`bench/workloads/${runtime}/minimal.ts`, path.join(buildDir, `${runtime}-minimal-${sdk}.js`), sdk);
+    sizes.push({ sdk, minifiedBytes: bundle.bytes, gzipBytes: gzipSync(fs.readFileSync(bundle.file), { level: 9 }).length });
+    const records: ProbeRecord[] = [];
+    for (let i = 0; i < repetitions; i++) {
+      records.push(await coldStartOnce(svc, runtime, sdk, bundle.file, buildDir));
+    }
+    const cold: ColdStart = {
+      sdk,
+      loadMs: summarize(records.map((r) => r.loadMs)),
+      firstInvocationMs: summarize(records.map((r) => r.firstInvocationMs)),
+      totalMs: summarize(records.map((r) => r.loadMs + r.firstInvocationMs)),
+      peakRssKb: summarize(records.map((r) => r.maxRssKb)),
+    };
+    coldStarts.push(cold);
+    progress(`  ${runtime} minimal, SDK ${sdk}: ${bundle.bytes} B, cold start median ${cold.totalMs.median.toFixed(0)} ms over ${repetitions} fresh processes`);
+  }
+  return { sizes, coldStarts };
+}
+
+async function coldStartOnce(svc: LocalDurableService, runtime: RuntimeName, sdk: SdkPlacement, bundleFile: string, buildDir: string): Promise<ProbeRecord> {
+  const metricsFile = path.join(buildDir, `cold-${runtime}-${sdk}.jsonl`);
+  fs.rmSync(metricsFile, { force: true });
+  const name = `cold-${runtime}-${sdk}`;
+  // Registering again discards the previous process, so each run starts a fresh one.
+  await svc.registerFunction({
+    name,
+    bundle: PROBE,
+    nodeBinary: process.execPath,
+    environment: { BENCH_TARGET_BUNDLE: bundleFile, BENCH_METRICS_FILE: metricsFile, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const run = await svc.run(`${name}:live`, { name: 'bench' }, { timeoutMs: 60_000 });
+  if (run.status !== 'SUCCEEDED' || run.result !== 'hello bench' || run.invocations.length !== 1) {
+    throw new Error(
+      `The minimal ${runtime} workflow (SDK ${sdk}) did not succeed in one invocation: ${run.status}, result ${JSON.stringify(run.result)}, ` +
+        `${run.invocations.length} invocations, error ${JSON.stringify(run.error ?? run.invocations[0]?.error)}`,
+    );
+  }
+  const lines = fs.readFileSync(metricsFile, 'utf8').trim().split('\n');
+  return JSON.parse(lines[0]) as ProbeRecord;
+}

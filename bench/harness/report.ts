@@ -1,0 +1,151 @@
+/**
+ * Turns measured executions into per-runtime summaries and the markdown table: one row per
+ * workload and figure, with this package's value, the official runtime's, and their ratio.
+ */
+import type { RuntimeName, Workload } from '../workloads/catalog';
+import type { StartupFigures } from './cold-start';
+import type { ExecutionFigures } from './execution';
+import type { MachineInfo } from './machine';
+import { summarize, Summary } from './stats';
+
+/** One runtime's figures for one workload: medians over its executions, raw values kept. */
+export interface RuntimeSummary {
+  readonly wallMs: Summary;
+  /** Sum of the handler's own time over all invocations of an execution. */
+  readonly handlerMs: Summary;
+  /** Handler time of every replaying invocation (workloads that measure replay). */
+  readonly replayInvocationMs?: Summary;
+  readonly checkpointCalls: Summary;
+  readonly getStateCalls: Summary;
+  readonly requestBodyBytes: Summary;
+  readonly requestHeaderBytes: Summary;
+  readonly responseBodyBytes: Summary;
+  readonly peakRssKb: Summary;
+  readonly invocations: Summary;
+  readonly operations: Summary;
+}
+
+/** Everything measured for one workload. */
+export interface WorkloadResult {
+  readonly id: string;
+  readonly title: string;
+  readonly input: unknown;
+  readonly repetitions: number;
+  readonly summaries: Record<RuntimeName, RuntimeSummary>;
+  /** Every execution, without its (checked, identical) result value. */
+  readonly executions: Record<RuntimeName, ReadonlyArray<Omit<ExecutionFigures, 'result'>>>;
+}
+
+/** The content of a results file. */
+export interface BenchmarkResults {
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  /** 1, 5 and 15 minute load averages when the run ended. */
+  readonly loadAverageAtEnd: readonly number[];
+  readonly layout: string;
+  readonly workloads: readonly WorkloadResult[];
+  readonly startup: Partial<Record<RuntimeName, StartupFigures>>;
+  readonly table: string;
+}
+
+/**
+ * Summarises the executions of one runtime.
+ *
+ * @example
+ * const summary = summarizeRuntime(workload, executions);
+ * summary.wallMs.median;
+ */
+export function summarizeRuntime(workload: Workload, executions: readonly ExecutionFigures[]): RuntimeSummary {
+  const of = (pick: (e: ExecutionFigures) => number): Summary => summarize(executions.map(pick));
+  const replays = executions.flatMap((e) => e.invocationRecords.slice(1).map((record) => record.durationMs));
+  return {
+    wallMs: of((e) => e.wallMs),
+    handlerMs: of((e) => e.invocationRecords.reduce((total, record) => total + record.durationMs, 0)),
+    ...(workload.measuresReplay === true && replays.length > 0 ? { replayInvocationMs: summarize(replays) } : {}),
+    checkpointCalls: of((e) => e.traffic.checkpointCalls),
+    getStateCalls: of((e) => e.traffic.getStateCalls),
+    requestBodyBytes: of((e) => e.traffic.requestBodyBytes),
+    requestHeaderBytes: of((e) => e.traffic.requestHeaderBytes),
+    responseBodyBytes: of((e) => e.traffic.responseBodyBytes),
+    peakRssKb: of((e) => e.peakRssKb),
+    invocations: of((e) => e.invocations),
+    operations: of((e) => e.operations),
+  };
+}
+
+interface Row {
+  readonly workload: string;
+  readonly figure: string;
+  readonly ours: number;
+  readonly official: number;
+  readonly format: (value: number) => string;
+}
+
+const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
+const ms = (value: number): string => `${value < 100 ? value.toFixed(1) : integer(value)} ms`;
+const kib = (value: number): string => `${(value / 1024).toFixed(1)} KiB`;
+const mib = (kb: number): string => `${(kb / 1024).toFixed(0)} MiB`;
+
+/**
+ * The markdown table of a run (figures are medians).
+ *
+ * @example
+ * console.log(formatTable(workloads, startup));
+ */
+export function formatTable(workloads: readonly WorkloadResult[], startup: Partial<Record<RuntimeName, StartupFigures>>): string {
+  const rows: Row[] = [];
+  for (const w of workloads) {
+    const o = w.summaries.ours;
+    const a = w.summaries.official;
+    const reps = `median of ${w.repetitions}`;
+    const name = w.title;
+    rows.push({ workload: name, figure: `wall time, whole execution (${reps})`, ours: o.wallMs.median, official: a.wallMs.median, format: ms });
+    if (o.replayInvocationMs !== undefined && a.replayInvocationMs !== undefined) {
+      rows.push({
+        workload: '',
+        figure: `replay invocation, handler start → PENDING/SUCCEEDED (median of ${o.replayInvocationMs.values.length})`,
+        ours: o.replayInvocationMs.median,
+        official: a.replayInvocationMs.median,
+        format: ms,
+      });
+    }
+    rows.push({ workload: '', figure: 'checkpoint calls', ours: o.checkpointCalls.median, official: a.checkpointCalls.median, format: integer });
+    rows.push({ workload: '', figure: 'bytes sent (request bodies)', ours: o.requestBodyBytes.median, official: a.requestBodyBytes.median, format: kib });
+    rows.push({ workload: '', figure: 'peak RSS of the function process', ours: o.peakRssKb.median, official: a.peakRssKb.median, format: mib });
+    rows.push({ workload: '', figure: 'invocations', ours: o.invocations.median, official: a.invocations.median, format: integer });
+  }
+  const ours = startup.ours;
+  const official = startup.official;
+  if (ours !== undefined && official !== undefined) {
+    let label = 'minimal workflow (1 step)';
+    for (const sdk of ['bundled', 'external'] as const) {
+      const os = ours.sizes.find((s) => s.sdk === sdk);
+      const as = official.sizes.find((s) => s.sdk === sdk);
+      if (os !== undefined && as !== undefined) {
+        rows.push({ workload: label, figure: `bundle, minified, AWS SDK ${sdk}`, ours: os.minifiedBytes, official: as.minifiedBytes, format: kib });
+        rows.push({ workload: '', figure: `bundle, minified + gzip, AWS SDK ${sdk}`, ours: os.gzipBytes, official: as.gzipBytes, format: kib });
+        label = '';
+      }
+    }
+    for (const sdk of ['bundled', 'external'] as const) {
+      const oc = ours.coldStarts.find((c) => c.sdk === sdk);
+      const ac = official.coldStarts.find((c) => c.sdk === sdk);
+      if (oc !== undefined && ac !== undefined) {
+        rows.push({
+          workload: '',
+          figure: `cold start: load + first invocation, AWS SDK ${sdk} (median of ${oc.totalMs.values.length})`,
+          ours: oc.totalMs.median,
+          official: ac.totalMs.median,
+          format: ms,
+        });
+      }
+    }
+  }
+  const lines = ['| Workload | Figure | ours | official | ours / official |', '|---|---|--:|--:|--:|'];
+  for (const row of rows) {
+    const ratio = row.official === 0 ? (row.ours === 0 ? '1.00×' : '–') : `${(row.ours / row.official).toFixed(2)}×`;
+    lines.push(`| ${row.workload} | ${row.figure} | ${row.format(row.ours)} | ${row.format(row.official)} | ${ratio} |`);
+  }
+  return lines.join('\n');
+}

@@ -15,7 +15,12 @@ import { FunctionRegistrationError } from './hosting/hosted-function';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
 
-/** What `cdk-durable local …` asks for. */
+/**
+ * What `cdk-durable local …` asks for.
+ *
+ * @example
+ * const args = parseCliArguments(['local', 'dist/index.js']) as LocalRunArguments;
+ */
 export interface LocalRunArguments {
   readonly command: 'local';
   /** The bundle (`.js`) or TypeScript entry (`.ts`) to run. */
@@ -33,15 +38,30 @@ export interface LocalRunArguments {
   readonly verbose: boolean;
 }
 
-/** A parsed command line: a run, or a request for help. */
+/**
+ * A parsed command line: a run, or a request for help.
+ *
+ * @example
+ * if (parseCliArguments(argv).command === 'help') process.stdout.write(USAGE);
+ */
 export type CliArguments = LocalRunArguments | { readonly command: 'help' };
 
-/** A command line that cannot be run; its message says what to change. */
+/**
+ * A command line that cannot be run; its message says what to change.
+ *
+ * @example
+ * throw new UsageError('Missing the file to run.');
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The help text. */
+/**
+ * The help text.
+ *
+ * @example
+ * process.stdout.write(USAGE);
+ */
 export const USAGE = `Usage: cdk-durable local <bundle.js | entry.ts> [options]
 
 Runs a durable function on the local durable-execution service and prints its status, result and
@@ -158,7 +178,12 @@ function seconds(values: Map<string, string>, name: string, max: number): number
   return Number(raw);
 }
 
-/** Where the CLI writes; injectable so tests can capture it. */
+/**
+ * Where the CLI writes; injectable so tests can capture it.
+ *
+ * @example
+ * const lines: string[] = []; await runCli(argv, { write: (_stream, text) => lines.push(text) });
+ */
 export interface CliOutput {
   write(stream: 'stdout' | 'stderr', text: string): void;
 }

@@ -51,7 +51,12 @@ export interface HandlerKillRule {
   readonly times?: number;
 }
 
-/** Options of {@link LocalDurableService.start}. */
+/**
+ * Options of {@link LocalDurableService.start}.
+ *
+ * @example
+ * await LocalDurableService.start({ clock: 'real', freshProcessPerInvocation: true, handlerOutput: 'silent' });
+ */
 export interface LocalDurableServiceOptions {
   /**
    * `virtual` (default): idle time is skipped, so a one-hour wait takes no real time and `Date`
@@ -97,7 +102,12 @@ export interface LocalDurableServiceOptions {
   readonly onRequest?: RequestObserver;
 }
 
-/** A registered function. */
+/**
+ * A registered function.
+ *
+ * @example
+ * const { functionArn } = await svc.registerFunction({ name: 'orders', bundle: 'dist/index.js' });
+ */
 export interface RegisteredFunction {
   readonly name: string;
   /** The unqualified function ARN. */
@@ -108,7 +118,12 @@ export interface RegisteredFunction {
   readonly bundlePath: string;
 }
 
-/** Options of {@link LocalDurableService.run} and {@link LocalDurableService.startExecution}. */
+/**
+ * Options of {@link LocalDurableService.run} and {@link LocalDurableService.startExecution}.
+ *
+ * @example
+ * await svc.run('orders:live', input, { executionName: 'order-42', timeoutMs: 30_000 });
+ */
 export interface RunOptions {
   /** `DurableExecutionName`, for an idempotent start. */
   readonly executionName?: string;
@@ -116,7 +131,12 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-/** One invocation of an execution, from its `InvocationCompleted` event. */
+/**
+ * One invocation of an execution, from its `InvocationCompleted` event.
+ *
+ * @example
+ * run.invocations.filter((i) => i.error !== undefined).length; // failed invocations
+ */
 export interface InvocationSummary {
   readonly requestId: string;
   readonly startedAt: Date;
@@ -125,7 +145,12 @@ export interface InvocationSummary {
   readonly error?: ErrorObject;
 }
 
-/** An execution as {@link LocalDurableService.run} reports it. */
+/**
+ * An execution as {@link LocalDurableService.run} reports it.
+ *
+ * @example
+ * const { status, result, history, timeline } = await svc.run('orders:live', { orderId: '42' });
+ */
 export interface ExecutionRun {
   readonly executionArn: string;
   readonly executionName: string;

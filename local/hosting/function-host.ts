@@ -27,7 +27,12 @@ export const PERMANENT_INVOCATION_ERRORS: ReadonlySet<string> = new Set([
   'Runtime.UserCodeSyntaxError',
 ]);
 
-/** Options of {@link FunctionHost}. */
+/**
+ * Options of {@link FunctionHost}.
+ *
+ * @example
+ * new FunctionHost({ endpoint: 'http://127.0.0.1:4000', freshProcessPerInvocation: true });
+ */
 export interface FunctionHostOptions {
   /** The service's base URL, given to handlers as `AWS_ENDPOINT_URL_LAMBDA`. */
   readonly endpoint: string;
@@ -38,7 +43,12 @@ export interface FunctionHostOptions {
   readonly logger?: ServiceLogger;
 }
 
-/** Per-invocation facts from the scheduler. */
+/**
+ * Per-invocation facts from the scheduler.
+ *
+ * @example
+ * await host.invoke(target, event, { requestId: 'req-1', virtualNow: clock.now() });
+ */
 export interface InvocationRequestContext {
   /** The Lambda request id (also recorded in `InvocationCompleted.RequestId`). */
   readonly requestId: string;

@@ -42,7 +42,12 @@ export interface HostedFunctionOptions {
   readonly nodeBinary?: string;
 }
 
-/** A validated function definition with every default applied. */
+/**
+ * A validated function definition with every default applied.
+ *
+ * @example
+ * const fn: HostedFunction = resolveHostedFunction({ name: 'orders', bundle: 'dist/index.js' });
+ */
 export interface HostedFunction {
   readonly name: string;
   /** Absolute path of the CommonJS file the sandbox loads. */
@@ -58,7 +63,12 @@ export interface HostedFunction {
   readonly nodeBinary?: string;
 }
 
-/** A registration that cannot be hosted as given. */
+/**
+ * A registration that cannot be hosted as given.
+ *
+ * @example
+ * try { resolveHostedFunction(options); } catch (e) { if (e instanceof FunctionRegistrationError) console.error(e.message); }
+ */
 export class FunctionRegistrationError extends Error {
   override readonly name = 'FunctionRegistrationError';
 }

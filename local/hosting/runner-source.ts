@@ -3,6 +3,9 @@
  * (e.g. `import('@aws-sdk/client-lambda')` from a bundle that leaves the SDK external) is resolved
  * again as if imported from next to each `NODE_PATH` directory. Written to disk as
  * `durable-esm-fallback.mjs` beside the runner.
+ *
+ * @example
+ * fs.writeFileSync(path.join(dir, 'durable-esm-fallback.mjs'), ESM_FALLBACK_HOOKS_SOURCE);
  */
 export const ESM_FALLBACK_HOOKS_SOURCE = String.raw`let parentURLs = [];
 
@@ -52,6 +55,9 @@ export async function resolve(specifier, context, nextResolve) {
  * context, clockOffsetMs, deadlineMs}`. Runner → host: `{type:'result', invocationId, ok:true,
  * outputJson?}`, `{type:'result', invocationId, ok:false, error}` or `{type:'crash', error}` for
  * an uncaught exception or unhandled rejection, after which the host discards the sandbox.
+ *
+ * @example
+ * fs.writeFileSync(path.join(dir, 'durable-runner.js'), RUNNER_SOURCE); new Worker(path.join(dir, 'durable-runner.js'));
  */
 export const RUNNER_SOURCE = String.raw`'use strict';
 const RealDate = Date;

@@ -9,7 +9,12 @@ import { ChildProcess, fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { ErrorObject } from '@aws-sdk/client-lambda';
 
-/** The Lambda context fields the runner turns into a context object. */
+/**
+ * The Lambda context fields the runner turns into a context object.
+ *
+ * @example
+ * const fields: LambdaContextFields = { functionName: 'orders', functionVersion: '1', invokedFunctionArn: arn, memoryLimitInMB: '128', awsRequestId: 'r1', logGroupName: '/aws/lambda/orders', logStreamName: 's' };
+ */
 export interface LambdaContextFields {
   readonly functionName: string;
   readonly functionVersion: string;
@@ -20,7 +25,12 @@ export interface LambdaContextFields {
   readonly logStreamName: string;
 }
 
-/** One invocation as sent to a sandbox. */
+/**
+ * One invocation as sent to a sandbox.
+ *
+ * @example
+ * await sandbox.run({ invocationId: 'r1', bundlePath, handlerName: 'handler', eventJson, context: fields, clockOffsetMs: 0, deadlineMs: Date.now() + 60_000 }, 60_000);
+ */
 export interface SandboxInvocation {
   readonly invocationId: string;
   readonly bundlePath: string;
@@ -34,7 +44,13 @@ export interface SandboxInvocation {
   readonly deadlineMs: number;
 }
 
-/** How an invocation ended inside a sandbox. */
+/**
+ * How an invocation ended inside a sandbox.
+ *
+ * @example
+ * const result = await sandbox.run(invocation, 60_000);
+ * if (!result.ok && result.sandboxLost) await sandbox.terminate();
+ */
 export type SandboxResult =
   | { readonly ok: true; readonly outputJson: string }
   | {
@@ -44,10 +60,20 @@ export type SandboxResult =
       readonly sandboxLost: boolean;
     };
 
-/** Receives the sandbox's stdout/stderr text when output is captured. */
+/**
+ * Receives the sandbox's stdout/stderr text when output is captured.
+ *
+ * @example
+ * const sink: OutputSink = (stream, text) => process.stderr.write(`[${stream}] ${text}`);
+ */
 export type OutputSink = (stream: 'stdout' | 'stderr', text: string) => void;
 
-/** Settings shared by both sandbox kinds. */
+/**
+ * Settings shared by both sandbox kinds.
+ *
+ * @example
+ * new WorkerSandbox({ runnerPath, env: { AWS_REGION: 'us-east-1' }, output: sink });
+ */
 export interface SandboxOptions {
   /** Path of the runner program ({@link RUNNER_SOURCE} written to disk). */
   readonly runnerPath: string;
@@ -246,7 +272,12 @@ export class WorkerSandbox extends SandboxBase {
   }
 }
 
-/** Settings of a child-process sandbox. */
+/**
+ * Settings of a child-process sandbox.
+ *
+ * @example
+ * new ProcessSandbox({ runnerPath, env, nodeBinary: '/opt/node22/bin/node' });
+ */
 export interface ProcessSandboxOptions extends SandboxOptions {
   /** The Node binary to run (default: the service's own). */
   readonly nodeBinary?: string;

@@ -24,10 +24,20 @@ import type { OperationName } from './routes';
 import { HttpReply, HttpServiceError } from './service-errors';
 import { encodeJsonBody, QueryReader } from './wire-format';
 
-/** How an Invoke call asks to run (the `X-Amz-Invocation-Type` header). */
+/**
+ * How an Invoke call asks to run (the `X-Amz-Invocation-Type` header).
+ *
+ * @example
+ * const type: InvocationType = 'Event';
+ */
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
-/** An Invoke call, decoded from the path, query and headers. */
+/**
+ * An Invoke call, decoded from the path, query and headers.
+ *
+ * @example
+ * const request: InvokeApiRequest = { functionName: 'orders:live', invocationType: 'RequestResponse', payload: '{"orderId":"42"}' };
+ */
 export interface InvokeApiRequest {
   /** The path's FunctionName: a name, `name:qualifier`, partial or full ARN. */
   readonly functionName: string;
@@ -41,7 +51,12 @@ export interface InvokeApiRequest {
   readonly tenantId?: string;
 }
 
-/** What an Invoke call produced. */
+/**
+ * What an Invoke call produced.
+ *
+ * @example
+ * const result: InvokeApiResult = { kind: 'accepted', executionArn: arn, executedVersion: '1' };
+ */
 export type InvokeApiResult =
   /** DryRun: the function and qualifier resolve; nothing was started. */
   | { readonly kind: 'dry-run'; readonly executedVersion: string }
@@ -62,6 +77,9 @@ export type InvokeApiResult =
  * What the HTTP layer needs from the service behind it. Methods may answer synchronously (the
  * core) or asynchronously (a wrapper that injects faults or waits for executions); errors are
  * thrown as service errors (`{name, httpStatus, message}`).
+ *
+ * @example
+ * const backend: DurableApiBackend = coreBackend(core, invoke);
  */
 export interface DurableApiBackend {
   invoke(request: InvokeApiRequest): Promise<InvokeApiResult>;
@@ -82,7 +100,12 @@ export interface DurableApiBackend {
   sendCallbackHeartbeat(callbackId: string): void | Promise<void>;
 }
 
-/** A routed request: the operation, its decoded labels, query, headers (lower-case) and raw body. */
+/**
+ * A routed request: the operation, its decoded labels, query, headers (lower-case) and raw body.
+ *
+ * @example
+ * const request: ApiRequest = { operation: 'GetDurableExecution', labels: { DurableExecutionArn: arn }, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) };
+ */
 export interface ApiRequest {
   readonly operation: OperationName;
   readonly labels: Readonly<Record<string, string>>;

@@ -17,7 +17,12 @@ export interface ServiceLogger {
   error(message: string): void;
 }
 
-/** A logger that drops everything. */
+/**
+ * A logger that drops everything.
+ *
+ * @example
+ * await LocalDurableService.start({ logger: silentLogger });
+ */
 export const silentLogger: ServiceLogger = {
   debug: () => undefined,
   info: () => undefined,

@@ -6,7 +6,12 @@
  */
 import { HttpServiceError } from './service-errors';
 
-/** The name of each API operation the service answers. */
+/**
+ * The name of each API operation the service answers.
+ *
+ * @example
+ * const operation: OperationName = 'CheckpointDurableExecution';
+ */
 export type OperationName =
   | 'Invoke'
   | 'CheckpointDurableExecution'
@@ -30,7 +35,12 @@ function route(operation: OperationName, method: 'GET' | 'POST', template: strin
   return { operation, method, segments: template.split('/').filter((s) => s.length > 0) };
 }
 
-/** Every route, exactly as `@aws-sdk/client-lambda` 3.1164 writes them. */
+/**
+ * Every route, exactly as `@aws-sdk/client-lambda` 3.1164 writes them.
+ *
+ * @example
+ * ROUTES.map((r) => `${r.method} /${r.segments.join('/')}`);
+ */
 export const ROUTES: readonly RouteDefinition[] = [
   route('Invoke', 'POST', '/2015-03-31/functions/{FunctionName}/invocations'),
   route('CheckpointDurableExecution', 'POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint'),
@@ -44,7 +54,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('SendDurableExecutionCallbackHeartbeat', 'POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/heartbeat'),
 ];
 
-/** A matched route: the operation and its decoded path labels. */
+/**
+ * A matched route: the operation and its decoded path labels.
+ *
+ * @example
+ * const { operation, labels } = matchRoute('POST', rawPath);
+ */
 export interface RouteMatch {
   readonly operation: OperationName;
   readonly labels: Readonly<Record<string, string>>;

@@ -54,7 +54,12 @@ export interface ObservedRequest {
  */
 export type RequestObserver = (request: ObservedRequest) => void;
 
-/** Options of {@link DurableHttpServer.start}. */
+/**
+ * Options of {@link DurableHttpServer.start}.
+ *
+ * @example
+ * await DurableHttpServer.start({ backend, port: 0, logger: consoleLogger() });
+ */
 export interface DurableHttpServerOptions {
   readonly backend: DurableApiBackend;
   /** TCP port; 0 or absent picks a free ephemeral port. */

@@ -8,6 +8,9 @@ import type { ServiceErrorName } from '../core/api';
 /**
  * Every error name this HTTP service can answer with: the core's modelled errors plus the
  * transport-level ones real Lambda returns for requests that never reach an API.
+ *
+ * @example
+ * const name: WireErrorName = 'UnknownOperationException';
  */
 export type WireErrorName =
   | ServiceErrorName
@@ -64,7 +67,12 @@ export class HttpServiceError extends Error {
   }
 }
 
-/** The fields every service error exposes, whichever layer raised it. */
+/**
+ * The fields every service error exposes, whichever layer raised it.
+ *
+ * @example
+ * const e: ServiceErrorLike = { name: 'ServiceException', httpStatus: 500, message: 'boom' };
+ */
 export interface ServiceErrorLike {
   readonly name: string;
   readonly httpStatus: number;
@@ -87,7 +95,12 @@ export function isServiceError(value: unknown): value is ServiceErrorLike {
   return typeof candidate.httpStatus === 'number' && candidate.httpStatus >= 400 && candidate.httpStatus < 600;
 }
 
-/** An HTTP response ready to be written. */
+/**
+ * An HTTP response ready to be written.
+ *
+ * @example
+ * const reply: HttpReply = { status: 202, headers: { 'X-Amz-Executed-Version': '1' } };
+ */
 export interface HttpReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;

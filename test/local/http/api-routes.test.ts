@@ -180,6 +180,13 @@ describe('HTTP routes with a real LambdaClient', () => {
       );
       expect(stale).toEqual({ name: 'InvalidParameterValueException', message: 'Invalid checkpoint token', status: 400 });
       expect(core.getOperations(arn).map((op) => op.Id)).not.toContain('step-2');
+      const history = core.getHistory({ DurableExecutionArn: arn }).Events ?? [];
+      expect(history.map((e) => `${e.EventType}:${e.Id ?? ''}`)).toEqual([
+        `ExecutionStarted:${history[0].Id}`,
+        'StepStarted:step-1',
+        'StepSucceeded:step-1',
+        'WaitStarted:wait-1',
+      ]);
     });
 
     it('pages GetDurableExecutionState in start order', async () => {

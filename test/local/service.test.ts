@@ -330,9 +330,16 @@ describe('LocalDurableService lifecycle', () => {
 async function waitForCallbackId(client: LambdaClient, arn: string): Promise<string> {
   return eventually(async () => {
     const history = await client.send(new GetDurableExecutionHistoryCommand({ DurableExecutionArn: arn }));
-    const started = history.Events?.find((e) => e.EventType === 'CallbackStarted');
+    const events = history.Events ?? [];
+    const startedAt = events.findIndex((e) => e.EventType === 'CallbackStarted');
+    const started = events[startedAt];
     if (started?.CallbackStartedDetails?.CallbackId === undefined) {
       throw new Error(`no CallbackStarted yet in ${arn}`);
+    }
+    // Wait for the invocation that created the callback to suspend, so the history order the test
+    // expects does not depend on whether the callback arrives before or after that invocation ends.
+    if (!events.slice(startedAt).some((e) => e.EventType === 'InvocationCompleted')) {
+      throw new Error(`the invocation that started the callback in ${arn} has not ended yet`);
     }
     return started.CallbackStartedDetails.CallbackId;
   });

@@ -35,7 +35,7 @@ const LAYOUT =
   'Local durable service (virtual clock) in the bench process; each execution registers its function afresh with ' +
   'nodeBinary set, so it runs in its own new child process, reused for that execution\'s later invocations. ' +
   'Bundles: esbuild, CommonJS, node20, minified with names kept, @aws-sdk/* external (resolved from node_modules). ' +
-  'Executions of the two runtimes alternate (ABBA) within each workload.';
+  'Executions of the two runtimes alternate (ABBA) within each workload and each round of cold starts.';
 
 /** A failed check: the run stops and says why. */
 class BenchmarkFailure extends Error {
@@ -120,9 +120,7 @@ async function main(): Promise<void> {
     }
     if (options.only === undefined || options.only.has('startup')) {
       progress('startup: bundle size and cold start of a one-step workflow');
-      for (const runtime of RUNTIMES) {
-        startup[runtime] = await measureStartup(svc, runtime, buildDir, options.coldStarts, progress);
-      }
+      Object.assign(startup, await measureStartup(svc, buildDir, options.coldStarts, progress));
     }
   } finally {
     await svc.stop();
@@ -209,6 +207,10 @@ function check(workload: Workload, runtime: RuntimeName, figures: ExecutionFigur
   }
   if (figures.invocationRecords.length !== figures.invocations) {
     problems.push(`${figures.invocations} invocations in the history but ${figures.invocationRecords.length} measured`);
+  }
+  const statuses = figures.invocationRecords.map((record) => record.status);
+  if (statuses.slice(0, -1).some((status) => status !== 'PENDING') || statuses[statuses.length - 1] !== 'SUCCEEDED') {
+    problems.push(`invocations returned ${statuses.join(', ')}; expected PENDING for all but the last, which SUCCEEDED`);
   }
   if (figures.firstInvocationError !== undefined) {
     problems.push(`an invocation failed: ${figures.firstInvocationError}`);

@@ -6,14 +6,17 @@
 const fs = require('fs');
 
 exports.handler = async (event, context) => {
+  const cpuBefore = process.cpuUsage();
   const beforeLoad = process.hrtime.bigint();
   const target = require(process.env.BENCH_TARGET_BUNDLE);
   const loaded = process.hrtime.bigint();
   const output = await target.handler(event, context);
   const handled = process.hrtime.bigint();
+  const cpu = process.cpuUsage(cpuBefore);
   const record = {
     loadMs: Number(loaded - beforeLoad) / 1e6,
     firstInvocationMs: Number(handled - loaded) / 1e6,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     status: output && output.Status,
     maxRssKb: process.resourceUsage().maxRSS,
   };

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { LocalDurableService } from '../../local';
-import type { RuntimeName } from '../workloads/catalog';
+import { RUNTIMES, RuntimeName } from '../workloads/catalog';
 import { bundleWorkload, SdkPlacement } from './bundle';
 import { summarize, Summary } from './stats';
 
@@ -30,6 +30,8 @@ export interface ColdStart {
   readonly firstInvocationMs: Summary;
   /** Load plus first invocation, ms: the cold start figure. */
   readonly totalMs: Summary;
+  /** CPU time (user + system) of load plus first invocation, ms: less sensitive to machine load. */
+  readonly cpuMs: Summary;
   /** Peak RSS of the process after the first invocation, KiB. */
   readonly peakRssKb: Summary;
 }
@@ -43,44 +45,66 @@ export interface StartupFigures {
 interface ProbeRecord {
   readonly loadMs: number;
   readonly firstInvocationMs: number;
+  readonly cpuMs: number;
   readonly status: string;
   readonly maxRssKb: number;
 }
 
 /**
- * Builds the minimal workflow of `runtime` with the SDK external and bundled, and times
- * `repetitions` cold starts of each in fresh processes.
+ * Builds each runtime's minimal workflow with the SDK bundled and external, then times
+ * `repetitions` cold starts of each in fresh processes. The runtimes alternate (ABBA) within
+ * every round, so a change in machine load hits both alike.
  *
  * @example
- * const figures = await measureStartup(svc, 'ours', buildDir, 10, (line) => console.error(line));
+ * const figures = await measureStartup(svc, buildDir, 10, (line) => console.error(line));
+ * figures.ours.coldStarts[0].totalMs.median;
  */
 export async function measureStartup(
   svc: LocalDurableService,
-  runtime: RuntimeName,
   buildDir: string,
   repetitions: number,
   progress: (line: string) => void,
-): Promise<StartupFigures> {
-  const sizes: BundleSize[] = [];
-  const coldStarts: ColdStart[] = [];
-  for (const sdk of ['bundled', 'external'] as const) {
-    const bundle = await bundleWorkload(`bench/workloads/${runtime}/minimal.ts`, path.join(buildDir, `${runtime}-minimal-${sdk}.js`), sdk);
-    sizes.push({ sdk, minifiedBytes: bundle.bytes, gzipBytes: gzipSync(fs.readFileSync(bundle.file), { level: 9 }).length });
-    const records: ProbeRecord[] = [];
-    for (let i = 0; i < repetitions; i++) {
-      records.push(await coldStartOnce(svc, runtime, sdk, bundle.file, buildDir));
+): Promise<Record<RuntimeName, StartupFigures>> {
+  const placements = ['bundled', 'external'] as const;
+  const bundles = new Map<string, string>();
+  const sizes: Record<RuntimeName, BundleSize[]> = { ours: [], official: [] };
+  for (const runtime of RUNTIMES) {
+    for (const sdk of placements) {
+      const bundle = await bundleWorkload(`bench/workloads/${runtime}/minimal.ts`, path.join(buildDir, `${runtime}-minimal-${sdk}.js`), sdk);
+      bundles.set(`${runtime}/${sdk}`, bundle.file);
+      sizes[runtime].push({ sdk, minifiedBytes: bundle.bytes, gzipBytes: gzipSync(fs.readFileSync(bundle.file), { level: 9 }).length });
+      progress(`  ${runtime} minimal workflow, SDK ${sdk}: ${bundle.bytes.toLocaleString('en-US')} B minified`);
     }
-    const cold: ColdStart = {
-      sdk,
-      loadMs: summarize(records.map((r) => r.loadMs)),
-      firstInvocationMs: summarize(records.map((r) => r.firstInvocationMs)),
-      totalMs: summarize(records.map((r) => r.loadMs + r.firstInvocationMs)),
-      peakRssKb: summarize(records.map((r) => r.maxRssKb)),
-    };
-    coldStarts.push(cold);
-    progress(`  ${runtime} minimal, SDK ${sdk}: ${bundle.bytes} B, cold start median ${cold.totalMs.median.toFixed(0)} ms over ${repetitions} fresh processes`);
   }
-  return { sizes, coldStarts };
+  const records = new Map<string, ProbeRecord[]>();
+  for (let rep = 0; rep < repetitions; rep++) {
+    const order = rep % 2 === 0 ? RUNTIMES : [...RUNTIMES].reverse();
+    for (const runtime of order) {
+      for (const sdk of placements) {
+        const key = `${runtime}/${sdk}`;
+        const record = await coldStartOnce(svc, runtime, sdk, bundles.get(key) as string, buildDir);
+        records.set(key, [...(records.get(key) ?? []), record]);
+      }
+    }
+  }
+  const figures = {} as Record<RuntimeName, StartupFigures>;
+  for (const runtime of RUNTIMES) {
+    const coldStarts = placements.map((sdk): ColdStart => {
+      const list = records.get(`${runtime}/${sdk}`) ?? [];
+      const cold: ColdStart = {
+        sdk,
+        loadMs: summarize(list.map((r) => r.loadMs)),
+        firstInvocationMs: summarize(list.map((r) => r.firstInvocationMs)),
+        totalMs: summarize(list.map((r) => r.loadMs + r.firstInvocationMs)),
+        cpuMs: summarize(list.map((r) => r.cpuMs)),
+        peakRssKb: summarize(list.map((r) => r.maxRssKb)),
+      };
+      progress(`  ${runtime} cold start, SDK ${sdk}: median ${cold.totalMs.median.toFixed(0)} ms over ${list.length} fresh processes`);
+      return cold;
+    });
+    figures[runtime] = { sizes: sizes[runtime], coldStarts };
+  }
+  return figures;
 }
 
 async function coldStartOnce(svc: LocalDurableService, runtime: RuntimeName, sdk: SdkPlacement, bundleFile: string, buildDir: string): Promise<ProbeRecord> {

@@ -39,6 +39,8 @@ export interface ExecutionFigures {
   readonly traffic: TrafficFigures;
   /** Peak RSS of the function process in KiB. */
   readonly peakRssKb: number;
+  /** CPU time of the function process over the whole execution (start-up and load included), ms. */
+  readonly processCpuMs: number;
   /** One record per invocation, from the instrumented handler, in order. */
   readonly invocationRecords: readonly InvocationRecord[];
   /** The first invocation error in the history, if any (for diagnostics). */
@@ -81,6 +83,7 @@ export async function runExecution(svc: LocalDurableService, meter: TrafficMeter
     operations: run.operations.length,
     traffic: meter.of(run.executionArn),
     peakRssKb: Math.max(0, ...invocationRecords.map((record) => record.maxRssKb)),
+    processCpuMs: invocationRecords.length === 0 ? 0 : invocationRecords[invocationRecords.length - 1].processCpuMs,
     invocationRecords,
     ...(firstError !== undefined ? { firstInvocationError: `${firstError.ErrorType}: ${firstError.ErrorMessage}` } : {}),
   };

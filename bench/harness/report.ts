@@ -21,6 +21,7 @@ export interface RuntimeSummary {
   readonly requestHeaderBytes: Summary;
   readonly responseBodyBytes: Summary;
   readonly peakRssKb: Summary;
+  readonly processCpuMs: Summary;
   readonly invocations: Summary;
   readonly operations: Summary;
 }
@@ -69,6 +70,7 @@ export function summarizeRuntime(workload: Workload, executions: readonly Execut
     requestHeaderBytes: of((e) => e.traffic.requestHeaderBytes),
     responseBodyBytes: of((e) => e.traffic.responseBodyBytes),
     peakRssKb: of((e) => e.peakRssKb),
+    processCpuMs: of((e) => e.processCpuMs),
     invocations: of((e) => e.invocations),
     operations: of((e) => e.operations),
   };
@@ -110,6 +112,7 @@ export function formatTable(workloads: readonly WorkloadResult[], startup: Parti
         format: ms,
       });
     }
+    rows.push({ workload: '', figure: 'CPU time of the function process', ours: o.processCpuMs.median, official: a.processCpuMs.median, format: ms });
     rows.push({ workload: '', figure: 'checkpoint calls', ours: o.checkpointCalls.median, official: a.checkpointCalls.median, format: integer });
     rows.push({ workload: '', figure: 'bytes sent (request bodies)', ours: o.requestBodyBytes.median, official: a.requestBodyBytes.median, format: kib });
     rows.push({ workload: '', figure: 'peak RSS of the function process', ours: o.peakRssKb.median, official: a.peakRssKb.median, format: mib });
@@ -139,6 +142,7 @@ export function formatTable(workloads: readonly WorkloadResult[], startup: Parti
           official: ac.totalMs.median,
           format: ms,
         });
+        rows.push({ workload: '', figure: `cold start CPU time, AWS SDK ${sdk}`, ours: oc.cpuMs.median, official: ac.cpuMs.median, format: ms });
       }
     }
   }

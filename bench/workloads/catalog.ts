@@ -50,26 +50,26 @@ const waits: WaitsInput = { waits: 20, waitSeconds: 60 };
  * const w = WORKLOADS.find((x) => x.id === 'steps-200');
  */
 export const WORKLOADS: readonly Workload[] = [
-  { id: 'steps-200', title: '200 sequential steps', entry: 'steps', input: steps, repetitions: 5, expected: range(steps.steps) },
-  { id: 'parallel-100', title: 'parallel, 100 branches × 1 step', entry: 'parallel', input: parallel100, repetitions: 5, expected: range(100) },
+  { id: 'steps-200', title: '200 sequential steps', entry: 'steps', input: steps, repetitions: 7, expected: range(steps.steps) },
+  { id: 'parallel-100', title: 'parallel, 100 branches × 1 step', entry: 'parallel', input: parallel100, repetitions: 7, expected: range(100) },
   {
     id: 'parallel-1000',
     title: 'parallel, 1,000 branches × 1 step, maxConcurrency 50',
     entry: 'parallel',
     input: parallel1000,
-    repetitions: 3,
+    repetitions: 5,
     expected: range(1000),
   },
-  { id: 'map-1000', title: 'map, 1,000 items × 1 step', entry: 'map', input: map1000, repetitions: 3, expected: range(1000) },
+  { id: 'map-1000', title: 'map, 1,000 items × 1 step', entry: 'map', input: map1000, repetitions: 5, expected: range(1000) },
   {
     id: 'replay-3000',
     title: 'replay of 2,990 steps (5 waits after them)',
     entry: 'replay',
     input: replay,
     // Each execution yields 5 replaying invocations; building the history is the slow part.
-    repetitions: 2,
+    repetitions: 3,
     expected: sum(range(replay.steps)),
     measuresReplay: true,
   },
-  { id: 'waits-20', title: '20 waits, run to completion', entry: 'waits', input: waits, repetitions: 3, expected: waits.waits },
+  { id: 'waits-20', title: '20 waits, run to completion', entry: 'waits', input: waits, repetitions: 5, expected: waits.waits },
 ];

@@ -19,6 +19,10 @@ export interface InvocationRecord {
   readonly durationMs: number;
   /** `Status` of the handler's output, or `THREW`. */
   readonly status: string;
+  /** CPU time (user + system) the process spent during this invocation, ms. */
+  readonly cpuMs: number;
+  /** CPU time (user + system) of the process since it started, ms: start-up, bundle load and every invocation so far. */
+  readonly processCpuMs: number;
   /** Peak resident set size of the process so far, in KiB (`process.resourceUsage().maxRSS`). */
   readonly maxRssKb: number;
 }
@@ -35,6 +39,7 @@ export type LambdaHandler<E, C, R> = (event: E, context: C) => Promise<R>;
 export function instrumented<E, C, R>(handler: LambdaHandler<E, C, R>): LambdaHandler<E, C, R> {
   return async (event, context) => {
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     let status = 'THREW';
     try {
       const output = await handler(event, context);
@@ -42,7 +47,16 @@ export function instrumented<E, C, R>(handler: LambdaHandler<E, C, R>): LambdaHa
       return output;
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      report({ pid: process.pid, durationMs, status, maxRssKb: process.resourceUsage().maxRSS });
+      const cpu = process.cpuUsage(cpuBefore);
+      const total = process.cpuUsage();
+      report({
+        pid: process.pid,
+        durationMs,
+        status,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        processCpuMs: (total.user + total.system) / 1000,
+        maxRssKb: process.resourceUsage().maxRSS,
+      });
     }
   };
 }

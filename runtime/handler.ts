@@ -8,7 +8,7 @@ import { parseInput, parseInvocationEvent, type DurableInvocationEvent, type Dur
 import { ExecutionState } from './invocation/execution-state';
 import type { InvocationRuntime } from './invocation/runtime';
 import { classifyServiceError } from './invocation/service-errors';
-import { loadRemainingPages } from './invocation/state-loader';
+import { loadPages } from './invocation/state-loader';
 import { Suspension } from './invocation/suspension';
 import { Termination, type TerminationOutcome } from './invocation/termination';
 import type { LambdaContext } from './lambda-context';
@@ -111,7 +111,7 @@ async function runInvocation(
   const marker = event.InitialExecutionState?.NextMarker;
   if (marker) {
     try {
-      operations.push(...(await loadRemainingPages(client, event.DurableExecutionArn, event.CheckpointToken, marker)));
+      operations.push(...(await loadPages(client, event.DurableExecutionArn, event.CheckpointToken, marker)));
     } catch (error) {
       const wrapped = classifyServiceError(error, 'GetDurableExecutionState');
       if (wrapped.kind === 'terminal') return failed(wrapped);

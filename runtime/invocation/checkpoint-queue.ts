@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { fitErrorUpdate } from '../error-object';
 import type { ExecutionState } from './execution-state';
-import { loadRemainingPages } from './state-loader';
+import { loadPages } from './state-loader';
 import { classifyServiceError } from './service-errors';
 import type { Termination } from './termination';
 
@@ -146,9 +146,10 @@ export class CheckpointQueue {
     }
     this.options.state.merge(response.NewExecutionState?.Operations);
     if (response.NewExecutionState?.NextMarker) {
+      // The marker pages this response, not GetDurableExecutionState: reload the whole state with
+      // the new token instead (§3.1) and replace every operation by id.
       try {
-        const more = await loadRemainingPages(this.options.client, this.options.executionArn, this.token, response.NewExecutionState.NextMarker);
-        this.options.state.merge(more);
+        this.options.state.merge(await loadPages(this.options.client, this.options.executionArn, this.token, undefined));
       } catch (error) {
         this.fail(error, 'GetDurableExecutionState');
         return;

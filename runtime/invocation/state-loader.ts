@@ -9,33 +9,37 @@ import {
 const PAGE_SIZE = 1000;
 
 /**
- * Follows `NextMarker` with GetDurableExecutionState until the last page (protocol.md §1.2) and
- * returns the operations of those pages. Errors propagate unclassified; callers classify them.
+ * Reads pages of GetDurableExecutionState until the last one and returns their operations. With
+ * `startMarker` it continues an earlier listing (the invocation event's first page, §1.2); without
+ * it, it reads the whole state from the first page (the reload after a paginated checkpoint
+ * response, §3.1). Errors propagate unclassified; callers classify them.
  */
-export async function loadRemainingPages(
+export async function loadPages(
   client: LambdaClient,
   executionArn: string,
   checkpointToken: string,
-  firstMarker: string,
+  startMarker: string | undefined,
 ): Promise<Operation[]> {
   const operations: Operation[] = [];
-  let marker: string | undefined = firstMarker;
+  let marker: string | undefined = startMarker;
   const seen = new Set<string>();
-  while (marker) {
-    if (seen.has(marker)) {
-      throw new Error(`GetDurableExecutionState returned the marker "${marker}" twice; stopping to avoid an endless loop.`);
+  do {
+    if (marker !== undefined) {
+      if (seen.has(marker)) {
+        throw new Error(`GetDurableExecutionState returned the marker "${marker}" twice; stopping to avoid an endless loop.`);
+      }
+      seen.add(marker);
     }
-    seen.add(marker);
     const page: GetDurableExecutionStateCommandOutput = await client.send(
       new GetDurableExecutionStateCommand({
         DurableExecutionArn: executionArn,
         CheckpointToken: checkpointToken,
-        Marker: marker,
+        ...(marker !== undefined ? { Marker: marker } : {}),
         MaxItems: PAGE_SIZE,
       }),
     );
     operations.push(...(page.Operations ?? []));
     marker = page.NextMarker || undefined;
-  }
+  } while (marker !== undefined);
   return operations;
 }

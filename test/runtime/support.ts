@@ -3,7 +3,14 @@
  * and readers for what the in-process service recorded.
  */
 import { createHash } from 'node:crypto';
-import type { Event, Operation, OperationUpdate } from '@aws-sdk/client-lambda';
+import {
+  CheckpointDurableExecutionCommand,
+  LambdaClient,
+  type CheckpointDurableExecutionCommandOutput,
+  type Event,
+  type Operation,
+  type OperationUpdate,
+} from '@aws-sdk/client-lambda';
 import type { RecordedCall, RunResult } from '../../local/testing';
 
 /** sha256 hex, as protocol.md §2.7 defines operation ids. */
@@ -74,4 +81,25 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 /** Resolves after `ms` real milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A `LambdaClient` that sends every command to `inner` (the real service) unchanged and hands each
+ * CheckpointDurableExecution response to `reshape` before the runtime sees it. It stands for
+ * responses the real service may send but the emulator never does (e.g. a paginated
+ * NewExecutionState); the service itself still applies every request.
+ */
+export function reshapeCheckpointResponses(
+  inner: LambdaClient,
+  reshape: (output: CheckpointDurableExecutionCommandOutput, index: number) => CheckpointDurableExecutionCommandOutput,
+): LambdaClient {
+  const client = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  let index = 0;
+  const send = async (command: unknown): Promise<unknown> => {
+    const output = await (inner.send as (c: unknown) => Promise<unknown>)(command);
+    if (command instanceof CheckpointDurableExecutionCommand) return reshape(output as CheckpointDurableExecutionCommandOutput, index++);
+    return output;
+  };
+  Object.defineProperty(client, 'send', { value: send, writable: true, configurable: true });
+  return client;
 }

@@ -83,9 +83,10 @@ export const MAX_ERROR_UPDATE_BYTES = 32_767;
 const TRUNCATION_MARK = '…[truncated]';
 
 /**
- * Shortens `ErrorData`, then `ErrorMessage`, then drops `StackTrace`, until `measure(error)` fits
+ * Drops `StackTrace`, then shortens `ErrorMessage`, then `ErrorData`, until `measure(error)` fits
  * `limit` bytes. `measure` returns the UTF-8 size of whatever carries the error (an update or a
- * handler output).
+ * handler output). The message goes first because `ErrorData` is structured (the cause chain and
+ * own data of an error, a batch summary) and is useless once cut.
  */
 export function truncateErrorToFit(error: ErrorObject, measure: (candidate: ErrorObject) => number, limit: number): ErrorObject {
   let candidate: ErrorObject = { ...error };
@@ -95,7 +96,7 @@ export function truncateErrorToFit(error: ErrorObject, measure: (candidate: Erro
     delete candidate.StackTrace;
     if (measure(candidate) <= limit) return candidate;
   }
-  for (const field of ['ErrorData', 'ErrorMessage', 'ErrorType'] as const) {
+  for (const field of ['ErrorMessage', 'ErrorData', 'ErrorType'] as const) {
     let base = candidate[field];
     if (base === undefined) continue;
     let over = measure(candidate) - limit;
@@ -110,7 +111,16 @@ export function truncateErrorToFit(error: ErrorObject, measure: (candidate: Erro
   return candidate;
 }
 
-/** Applies {@link truncateErrorToFit} to an update so its JSON stays under 32 KB. */
+/**
+ * Applies {@link truncateErrorToFit} to an update so its JSON stays under 32 KB. Operations fit
+ * their closing update before they throw, so the error seen on the first run is the recorded one
+ * that every replay rebuilds.
+ *
+ * @example
+ * const update = fitErrorUpdate({ ...identity, Action: 'FAIL', Error: toErrorObject(error) });
+ * await checkpoint(ctx, update, what);
+ * throw typedErrorFrom(StepError, update.Error);
+ */
 export function fitErrorUpdate(update: OperationUpdate): OperationUpdate {
   if (!update.Error) return update;
   const fitted = truncateErrorToFit(

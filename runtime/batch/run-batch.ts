@@ -10,7 +10,7 @@ import {
   throwIfAborted,
   type OperationIdentity,
 } from '../context/operation-support';
-import { MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObject, typedErrorFrom } from '../error-object';
+import { fitErrorUpdate, MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObject, typedErrorFrom } from '../error-object';
 import { ChildContextError, isStructuralError, MapError, OperationAbortedError, ParallelError } from '../errors';
 import { operationId } from '../ids';
 import { runContextOperation, runVirtualContext } from '../operations/child-context';
@@ -204,16 +204,19 @@ class BatchRun<T> {
     const message = failedBatch ? this.failureMessage(result) : '';
     const custom = this.spec.serdes;
     let payload = custom ? await serializeValue(custom, result, this.subject) : encodeInline(reason, records);
-    let update = this.closingUpdate(failedBatch, message, payload, false);
-    const compact = tooLarge(update);
+    let update = fitErrorUpdate(this.closingUpdate(failedBatch, message, payload, false));
+    const compact = summaryDoesNotFit(update, payload);
     if (compact) {
       payload = encodeCompact(this.kind.summary, reason, this.spec.branches.length, records);
-      update = this.closingUpdate(failedBatch, message, payload, true);
+      update = fitErrorUpdate(this.closingUpdate(failedBatch, message, payload, true));
     }
     await checkpoint(this.ctx, update, this.what);
     // One shape on first run and replay: a custom serdes' value is read back like a replay would.
     if (custom && !compact) result = hydrate(await deserializeValue(custom, payload, this.subject));
-    if (failedBatch) throw new this.kind.error(message, result, { errorType: this.kind.error.name, errorData: payload });
+    if (failedBatch) {
+      // The message as recorded (shortened if the update needed it), as a replay rethrows it.
+      throw new this.kind.error(update.Error?.ErrorMessage ?? message, result, { errorType: this.kind.error.name, errorData: payload });
+    }
     return result;
   }
 
@@ -319,8 +322,12 @@ class BatchRun<T> {
   }
 }
 
-function tooLarge(update: OperationUpdate): boolean {
-  if (update.Error) return Buffer.byteLength(JSON.stringify(update), 'utf8') > MAX_ERROR_UPDATE_BYTES;
+/**
+ * True when the closing update cannot carry `summary` whole: a payload over the per-operation limit,
+ * or an error update that stays over 32 KB even with its message shortened (its summary was cut).
+ */
+function summaryDoesNotFit(update: OperationUpdate, summary: string | undefined): boolean {
+  if (update.Error) return update.Error.ErrorData !== summary || Buffer.byteLength(JSON.stringify(update), 'utf8') > MAX_ERROR_UPDATE_BYTES;
   return update.Payload !== undefined && Buffer.byteLength(update.Payload, 'utf8') > MAX_OPERATION_PAYLOAD_BYTES;
 }
 

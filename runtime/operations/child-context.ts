@@ -7,7 +7,7 @@ import {
   throwIfAborted,
   type OperationIdentity,
 } from '../context/operation-support';
-import { toErrorObject, typedErrorFrom } from '../error-object';
+import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, OperationAbortedError, ValidationError } from '../errors';
 import { validateName } from '../names';
 import { deserializeValue, Serdes, serializeValue, type SerdesSubject } from '../serdes';
@@ -153,9 +153,10 @@ async function fail<T>(
   op: ContextOperation<T>,
   error: unknown,
 ): Promise<never> {
-  const failure = toErrorObject(error);
-  await checkpoint(host, { ...identity, Action: 'FAIL', Error: failure }, op.what);
-  throw typedErrorFrom(op.errorClass, failure);
+  // The error thrown now is the one recorded (after truncation), so every replay rethrows the same.
+  const update = fitErrorUpdate({ ...identity, Action: 'FAIL', Error: toErrorObject(error) });
+  await checkpoint(host, update, op.what);
+  throw typedErrorFrom(op.errorClass, update.Error);
 }
 
 function mapError<T>(op: ContextOperation<T>, error: unknown): unknown {

@@ -13,7 +13,7 @@ import {
 } from '../context/operation-support';
 import { runInsideStep } from '../context/step-scope';
 import { toWholeSeconds } from '../duration';
-import { toErrorObject, typedErrorFrom } from '../error-object';
+import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
 import { createLogger } from '../logger';
 import { validateName } from '../names';
@@ -176,9 +176,7 @@ class StepRun<T> {
       }
     } catch (error) {
       // Serialising again cannot succeed, so this is a final failure, never retried.
-      const failure = toErrorObject(error);
-      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: failure }, this.what);
-      throw typedErrorFrom(StepError, failure);
+      return this.failForGood(error);
     }
     await checkpoint(this.ctx, { ...this.identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, this.what);
     return deserializeValue(this.config.serdes, payload, this.subject);
@@ -189,7 +187,6 @@ class StepRun<T> {
    * (then throws the step's error).
    */
   private async recordFailure(error: unknown, attempt: number): Promise<void> {
-    const failure = toErrorObject(error);
     let decision: { shouldRetry: boolean; delaySeconds: number };
     try {
       const asError = error instanceof Error ? error : new DurableError('Unknown error', { cause: error });
@@ -199,20 +196,22 @@ class StepRun<T> {
         delaySeconds: answer?.shouldRetry ? toWholeSeconds(answer.delay ?? { seconds: 1 }, `${this.what} retry delay`) : 0,
       };
     } catch (strategyError) {
-      const strategyFailure = toErrorObject(strategyError);
-      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: strategyFailure }, this.what);
-      throw typedErrorFrom(StepError, strategyFailure);
+      return this.failForGood(strategyError);
     }
-    if (!decision.shouldRetry) {
-      await checkpoint(this.ctx, { ...this.identity, Action: 'FAIL', Error: failure }, this.what);
-      throw typedErrorFrom(StepError, failure);
-    }
+    if (!decision.shouldRetry) return this.failForGood(error);
     this.retryDueAt = Date.now() + decision.delaySeconds * 1000;
     await checkpoint(
       this.ctx,
-      { ...this.identity, Action: 'RETRY', Error: failure, StepOptions: { NextAttemptDelaySeconds: decision.delaySeconds } },
+      { ...this.identity, Action: 'RETRY', Error: toErrorObject(error), StepOptions: { NextAttemptDelaySeconds: decision.delaySeconds } },
       this.what,
     );
+  }
+
+  /** Checkpoints FAIL and throws the step's error, built from the error as recorded (after truncation). */
+  private async failForGood(error: unknown): Promise<never> {
+    const update = fitErrorUpdate({ ...this.identity, Action: 'FAIL', Error: toErrorObject(error) });
+    await checkpoint(this.ctx, update, this.what);
+    throw typedErrorFrom(StepError, update.Error);
   }
 
   private waitUntilReady(): Promise<Operation> {

@@ -54,6 +54,16 @@ export function toWholeSeconds(duration: Duration, what: string): number {
 }
 
 /**
+ * Converts a retry delay to whole seconds: rounded up and clamped to at least 1 (protocol.md
+ * §2.5), so a strategy asking for "no delay" retries after the shortest delay the service takes.
+ * Negative or invalid values and delays above the service maximum still raise a ValidationError.
+ */
+export function toDelaySeconds(duration: Duration, what: string): number {
+  const total = toExactSeconds(duration, what);
+  return total <= 0 ? 1 : toWholeSeconds(duration, what);
+}
+
+/**
  * Like {@link toWholeSeconds} but allows zero (used for optional timeouts where 0 means "none").
  */
 export function toWholeSecondsOrZero(duration: Duration, what: string): number {

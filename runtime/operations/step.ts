@@ -12,7 +12,7 @@ import {
   type OperationIdentity,
 } from '../context/operation-support';
 import { runInsideStep } from '../context/step-scope';
-import { toWholeSeconds } from '../duration';
+import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
 import { createLogger } from '../logger';
@@ -193,7 +193,7 @@ class StepRun<T> {
       const answer = this.config.retryStrategy(asError, attempt);
       decision = {
         shouldRetry: Boolean(answer?.shouldRetry),
-        delaySeconds: answer?.shouldRetry ? toWholeSeconds(answer.delay ?? { seconds: 1 }, `${this.what} retry delay`) : 0,
+        delaySeconds: answer?.shouldRetry ? toDelaySeconds(answer.delay ?? { seconds: 1 }, `${this.what} retry delay`) : 0,
       };
     } catch (strategyError) {
       return this.failForGood(strategyError);

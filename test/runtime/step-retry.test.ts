@@ -146,6 +146,32 @@ describe('step retries', () => {
     expect(data.cause).toEqual({ name: 'TypeError', message: 'inner reason' });
   });
 
+  it('sends a retry delay of zero or a fraction of a second as whole seconds of at least 1', async () => {
+    const delays = [Duration.seconds(0), { seconds: 1.2 }, { minutes: 0 }];
+    const attempts: number[] = [];
+    svc.registerHandler(
+      'zero-delay',
+      withDurableExecution(
+        async (_input, ctx) =>
+          ctx.step(
+            'quick-retry',
+            async ({ attempt }) => {
+              attempts.push(attempt);
+              if (attempt <= delays.length) throw new TransientError(`try ${attempt}`);
+              return attempt;
+            },
+            { retryStrategy: (_error, attempt) => ({ shouldRetry: true, delay: delays[attempt - 1] }) },
+          ),
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('zero-delay');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(attempts).toEqual([1, 2, 3, 4]);
+    const retries = run.invocations.flatMap((inv) => checkpointCalls(inv.dataPlaneCalls).flatMap(updatesOf)).filter((u) => u.Action === 'RETRY');
+    expect(retries.map((u) => u.StepOptions?.NextAttemptDelaySeconds)).toEqual([1, 2, 1]);
+  });
+
   it('uses the default strategy (retries with a delay of 1 to 5 s) when none is given', async () => {
     let calls = 0;
     svc.registerHandler(

@@ -3,7 +3,6 @@ import { CheckpointError, type CheckpointFailureKind } from '../errors';
 interface ServiceErrorShape {
   name?: string;
   message?: string;
-  $fault?: string;
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -16,7 +15,7 @@ export function classifyServiceError(error: unknown, call: string): CheckpointEr
   const status = shape.$metadata?.httpStatusCode;
   const name = shape.name ?? 'Error';
   const message = shape.message ?? String(error);
-  const kind = classify(status, name, message, shape.$fault);
+  const kind = classify(status, name, message);
   const where = status === undefined ? `${name} (no HTTP response)` : `${name} (HTTP ${status})`;
   const text =
     kind === 'stale-token'
@@ -28,14 +27,13 @@ export function classifyServiceError(error: unknown, call: string): CheckpointEr
   return new CheckpointError(text, kind, error, status);
 }
 
-function classify(status: number | undefined, name: string, message: string, fault: string | undefined): CheckpointFailureKind {
+function classify(status: number | undefined, name: string, message: string): CheckpointFailureKind {
   if (name === 'InvalidParameterValueException' && message.toLowerCase().startsWith('invalid checkpoint token')) {
     return 'stale-token';
   }
-  if (status === undefined) {
-    // No HTTP status: network failure, timeout, DNS… unless it is a modelled client error without metadata.
-    return fault === 'client' && name !== 'TooManyRequestsException' ? 'terminal' : 'retryable';
-  }
+  // No HTTP status (network failure, timeout, DNS): nothing says the service refused the request,
+  // so the invocation ends with an error and the service invokes it again.
+  if (status === undefined) return 'retryable';
   if (status === 429 || status >= 500) return 'retryable';
   if (status >= 400) return 'terminal';
   return 'retryable';

@@ -167,7 +167,7 @@ class BatchRun<T> {
    * Runs (or replays) one branch and reports its outcome. A branch aborted before its terminal
    * checkpoint is STARTED; structural errors propagate.
    */
-  private async runBranch(index: number, signal: AbortSignal): Promise<BranchRecord> {
+  private async runBranch(index: number, signal: AbortSignal, rebuilding = false): Promise<BranchRecord> {
     const branch = this.spec.branches[index];
     const id = this.branchId(index);
     const what = this.branchWhat(index);
@@ -176,7 +176,7 @@ class BatchRun<T> {
     const flat = this.spec.nesting === 'FLAT';
     try {
       const payload = flat
-        ? await runVirtualContext(this.batchContext, { idBase: id, parentId: this.id, signal, name: branch.name, what }, body)
+        ? await runVirtualContext(this.batchContext, { idBase: id, parentId: this.id, signal, name: branch.name, what, rebuilding }, body)
         : await runContextOperation(this.batchContext, {
             id,
             position: index + 1,
@@ -277,7 +277,7 @@ class BatchRun<T> {
     for (const [index, status] of statuses) {
       const branch = this.spec.branches[index];
       if (!branch) throw this.missingBranch(index, undefined);
-      records.push(status === 'STARTED' ? { Index: index, Name: branch.name, Status: 'STARTED' } : await this.runBranch(index, this.ctx.scope.signal));
+      records.push(status === 'STARTED' ? { Index: index, Name: branch.name, Status: 'STARTED' } : await this.runBranch(index, this.ctx.scope.signal, true));
     }
     return this.buildResult(reason, records);
   }

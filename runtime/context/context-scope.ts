@@ -16,4 +16,10 @@ export interface ContextScope {
   readonly logOperationName?: string;
   /** Human description used in error messages, e.g. `the root context`. */
   readonly description: string;
+  /**
+   * True when the context's operation completed in an earlier invocation and its code runs again
+   * only to rebuild a value too large to store (ReplayChildren): everything it does is replay.
+   * Contexts created inside inherit it.
+   */
+  readonly rebuilding?: boolean;
 }

@@ -84,6 +84,7 @@ export class DurableContextImpl implements DurableContext {
    * operation it will call was recorded before this invocation started.
    */
   isReplaying(): boolean {
+    if (this.scope.rebuilding) return true;
     if (this.replayCheckedFor !== this.counter) {
       this.replayCheckedFor = this.counter;
       this.replaying = this.runtime.state.existedAtStart(this.operationIdAt(this.counter + 1));
@@ -91,9 +92,9 @@ export class DurableContextImpl implements DurableContext {
     return this.replaying;
   }
 
-  /** Creates a child context sharing this invocation. */
+  /** Creates a child context sharing this invocation (rebuilding when this one is). */
   createChild(scope: ContextScope): DurableContextImpl {
-    return new DurableContextImpl(this.runtime, scope);
+    return new DurableContextImpl(this.runtime, this.scope.rebuilding && !scope.rebuilding ? { ...scope, rebuilding: true } : scope);
   }
 
   step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): Promise<T>;

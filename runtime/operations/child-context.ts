@@ -90,6 +90,7 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
     logOperationId: op.id,
     logOperationName: op.name,
     description: op.what,
+    rebuilding: recorded?.Status === 'SUCCEEDED',
   });
   if (recorded?.Status === 'SUCCEEDED') {
     if (recorded.ContextDetails?.ReplayChildren) {
@@ -130,10 +131,11 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
 /**
  * Runs a FLAT batch branch: a virtual child context whose operations are parented to `parentId`
  * while their ids derive from `idBase`. Nothing is checkpointed for the context itself.
+ * `rebuilding` is set when the batch completed earlier and the branch re-runs to rebuild its result.
  */
 export function runVirtualContext<T>(
   parent: DurableContextImpl,
-  options: { idBase: string; parentId: string | undefined; signal: AbortSignal; name: string | undefined; what: string },
+  options: { idBase: string; parentId: string | undefined; signal: AbortSignal; name: string | undefined; what: string; rebuilding: boolean },
   body: (child: DurableContextImpl) => Promise<T>,
 ): Promise<T> {
   const child = parent.createChild({
@@ -143,6 +145,7 @@ export function runVirtualContext<T>(
     logOperationId: options.idBase,
     logOperationName: options.name,
     description: options.what,
+    rebuilding: options.rebuilding,
   });
   return body(child);
 }

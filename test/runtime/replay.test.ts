@@ -1,4 +1,4 @@
-import { Duration, NonDeterministicError, withDurableExecution, type LogRecord } from '../../runtime';
+import { Duration, NonDeterministicError, withDurableExecution, type DurableContext, type LogRecord } from '../../runtime';
 import { InProcessDurableService } from '../../local/testing';
 import { checkpointCalls, eventTypes, invocationOutcomes, rootId, updatesOf } from './support';
 
@@ -214,6 +214,46 @@ describe('replay', () => {
       }
       expect(lines.find((l) => l.message === 'inside s1')).toMatchObject({ operationId: rootId(1), operationName: 's1', attempt: 1 });
       expect(lines.find((l) => l.message === 'fast done')?.operationId).toBe(rootId(2));
+    });
+
+    it('stays silent while a completed context re-runs its code to rebuild a large result (ReplayChildren)', async () => {
+      const lines: string[] = [];
+      let bodyRuns = 0;
+      let branchRuns = 0;
+      svc.registerHandler(
+        'rebuild-logging',
+        withDurableExecution(
+          async (_input, ctx) => {
+            const large = await ctx.runInChildContext('large', async (child) => {
+              bodyRuns += 1;
+              child.logger.info('large: before step');
+              const part = await child.step('part', async () => 'x'.repeat(100_000));
+              child.logger.info('large: after step');
+              return [part, part, part];
+            });
+            const batch = await ctx.parallel(
+              [0, 1, 2].map((i) => async (branch: DurableContext) => {
+                branchRuns += 1;
+                const part = await branch.step(async () => `${i}`.repeat(100_000));
+                branch.logger.info(`branch ${i} done`);
+                return part;
+              }),
+              { nesting: 'FLAT' },
+            );
+            await ctx.wait(Duration.seconds(1));
+            ctx.logger.info('end');
+            return [large.length, batch.getResults().length];
+          },
+          { client: svc.client, logger: { sink: (record) => lines.push(record.message) } },
+        ),
+      );
+      const run = await svc.run('rebuild-logging');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.result).toEqual([3, 3]);
+      // The code ran twice (the second time to rebuild the values), each line was written once.
+      expect(bodyRuns).toBe(2);
+      expect(branchRuns).toBe(6);
+      expect([...lines].sort()).toEqual(['branch 0 done', 'branch 1 done', 'branch 2 done', 'end', 'large: after step', 'large: before step']);
     });
 
     it('writes replayed lines too when logDuringReplay is set', async () => {

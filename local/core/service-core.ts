@@ -29,7 +29,6 @@ import type {
   CheckpointTokenInfo,
   CoreClock,
   CoreFunctionDefinition,
-  CoreWake,
   CoreWakeListener,
   CoreWakeReason,
   DurableServiceCoreApi,
@@ -41,14 +40,10 @@ import type {
 } from './api';
 import {
   DEFAULT_LOCATION,
-  assertLocalReference,
   executionArn as buildExecutionArn,
   functionArn,
-  parseExecutionArn,
-  parseFunctionReference,
   resolveVersion,
   validateExecutionName,
-  validateFunctionDefinition,
   type ServiceLocation,
 } from './arns';
 import { decodeCallbackId } from './callbacks';
@@ -81,7 +76,10 @@ import {
 } from './operation-state';
 import { decodeEventIdMarker, decodeMarker, encodeMarker, pageSize } from './pagination';
 import { runningInvocation, type ExecutionRecord, type InvocationRecord, type OperationRecord } from './records';
+import { ExecutionStore } from './execution-store';
+import { FunctionRegistry } from './functions';
 import { TimerQueue } from './timers';
+import { WakeQueue } from './wakes';
 import { isCheckpointTokenShape, isClientTokenShape, newCheckpointToken } from './tokens';
 import { CheckpointMessages, assertErrorObject, planCheckpoint } from './validation';
 import { deepCopy } from './clone';
@@ -102,7 +100,6 @@ export interface DurableServiceCoreOptions {
 }
 
 const TERMINAL: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'];
-const DAY_MS = 86_400_000;
 
 /**
  * The pure durable-execution service. Transports and hosts drive it; it never performs I/O.
@@ -121,19 +118,14 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   private readonly clock: CoreClock;
   private readonly initialPageSize: number;
   private readonly uuid: () => string;
-  private readonly functions = new Map<string, CoreFunctionDefinition>();
-  private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly executionsById = new Map<string, ExecutionRecord>();
-  private readonly executionsByName = new Map<string, ExecutionRecord>();
+  private readonly functions: FunctionRegistry;
+  private readonly executions: ExecutionStore;
   /** ARNs of executions that need an invocation, oldest first. */
   private readonly needing = new Set<string>();
   /** `arn\0opId` of chained invokes a host must perform. */
   private readonly hostChainedInvokes = new Set<string>();
   private readonly timers = new TimerQueue();
-  private readonly listeners = new Set<CoreWakeListener>();
-  private wakes: CoreWake[] = [];
-  private depth = 0;
-  private createdSeq = 0;
+  private readonly wakes = new WakeQueue();
 
   constructor(options: DurableServiceCoreOptions) {
     this.clock = options.clock;
@@ -144,13 +136,14 @@ export class DurableServiceCore implements DurableServiceCoreApi {
     }
     this.initialPageSize = size;
     this.uuid = options.randomUUID ?? randomUUID;
+    this.functions = new FunctionRegistry(this.location);
+    this.executions = new ExecutionStore(this.clock);
   }
 
   // ---------------------------------------------------------------- functions and executions
 
   registerFunction(def: CoreFunctionDefinition): void {
-    validateFunctionDefinition(def);
-    this.functions.set(def.functionName, deepCopy(def));
+    this.functions.register(def);
   }
 
   startExecution(req: StartExecutionRequest): StartExecutionResult {
@@ -158,12 +151,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 
   private createExecution(req: StartExecutionRequest, parent?: { executionArn: string; operationId: string }): StartExecutionResult {
-    const ref = parseFunctionReference(req.functionName, req.qualifier);
-    assertLocalReference(ref, this.location, req.functionName);
-    const def = this.functions.get(ref.functionName);
-    if (!def) {
-      throw notFound(`Function not found: ${functionArn(this.location, ref.functionName)}. Register it before invoking it.`);
-    }
+    const { def, ref } = this.functions.resolve(req.functionName, req.qualifier, 'Register it before invoking it.');
     const version = resolveVersion(def, ref.qualifier, this.location);
     if (req.invocationType !== 'RequestResponse' && req.invocationType !== 'Event') {
       throw invalidParameter(`Invalid invocation type "${String(req.invocationType)}": use RequestResponse or Event.`);
@@ -183,7 +171,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
     const now = this.clock.now();
     if (req.executionName !== undefined) {
       validateExecutionName(req.executionName);
-      const existing = this.liveExecution(this.executionsByName.get(`${def.functionName}\u0000${req.executionName}`), now);
+      const existing = this.executions.liveByName(def.functionName, req.executionName);
       if (existing) {
         if (existing.inputPayload === payload) {
           return { executionArn: existing.arn, executedVersion: existing.version, created: false };
@@ -205,7 +193,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       functionName: def.functionName,
       version,
       functionArn: functionArn(this.location, def.functionName, version),
-      createdSeq: ++this.createdSeq,
+      createdSeq: this.executions.nextCreatedSeq(),
       invocationType: req.invocationType,
       ...(payload !== undefined ? { inputPayload: payload } : {}),
       startedAt: now,
@@ -239,9 +227,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       Input: eventResult(payload),
       ExecutionTimeout: exec.executionTimeoutSeconds,
     });
-    this.executions.set(arn, exec);
-    this.executionsById.set(id, exec);
-    this.executionsByName.set(`${def.functionName}\u0000${name}`, exec);
+    this.executions.add(exec);
     this.timers.arm('execution-timeout', arn, '', now + exec.executionTimeoutSeconds * 1000);
     this.markNeedsInvocation(exec);
     this.wake(exec, 'started');
@@ -468,12 +454,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   listExecutions(req: ListDurableExecutionsByFunctionRequest): ListDurableExecutionsByFunctionResponse {
     return this.mutate(() => {
-      const ref = parseFunctionReference(req.FunctionName, req.Qualifier);
-      assertLocalReference(ref, this.location, req.FunctionName ?? '');
-      const def = this.functions.get(ref.functionName);
-      if (!def) {
-        throw notFound(`Function not found: ${functionArn(this.location, ref.functionName)}.`);
-      }
+      const { def, ref } = this.functions.resolve(req.FunctionName, req.Qualifier);
       const version = ref.qualifier === undefined ? undefined : resolveVersion(def, ref.qualifier, this.location);
       const statuses = req.Statuses;
       if (statuses !== undefined) {
@@ -486,10 +467,9 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       const size = pageSize(req.MaxItems);
       const reverse = req.ReverseOrder === true;
       const marker = req.Marker === undefined || req.Marker === '' ? undefined : decodeMarker('list', req.Marker);
-      const now = this.clock.now();
       const matches: ExecutionRecord[] = [];
-      for (const exec of [...this.executions.values()]) {
-        if (!this.liveExecution(exec, now) || exec.functionName !== def.functionName) continue;
+      for (const exec of this.executions.liveAll()) {
+        if (exec.functionName !== def.functionName) continue;
         if (version !== undefined && exec.version !== version) continue;
         if (req.DurableExecutionName !== undefined && exec.name !== req.DurableExecutionName) continue;
         if (statuses !== undefined && statuses.length > 0 && !statuses.includes(exec.status)) continue;
@@ -633,10 +613,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 
   onWake(listener: CoreWakeListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.wakes.subscribe(listener);
   }
 
   // ---------------------------------------------------------------- chained invokes
@@ -693,32 +670,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   /** Runs a public operation; wake listeners run once the outermost one has finished. */
   private mutate<T>(fn: () => T): T {
-    this.depth++;
-    try {
-      return fn();
-    } finally {
-      this.depth--;
-      if (this.depth === 0 && this.wakes.length > 0) {
-        const wakes = this.wakes;
-        this.wakes = [];
-        for (const wake of wakes) {
-          for (const listener of [...this.listeners]) {
-            try {
-              listener(wake);
-            } catch (err) {
-              // A listener's bug must not undo or mask a completed state change; surface it loudly instead.
-              queueMicrotask(() => {
-                throw err;
-              });
-            }
-          }
-        }
-      }
-    }
+    return this.wakes.batch(fn);
   }
 
   private wake(exec: ExecutionRecord, reason: CoreWakeReason): void {
-    this.wakes.push({ executionArn: exec.arn, reason });
+    this.wakes.notify(exec.arn, reason);
   }
 
   private applyEnvironment(now: number): ApplyEnvironment {
@@ -740,16 +696,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   private startChainedInvoke(exec: ExecutionRecord, rec: OperationRecord, u: OperationUpdate): ChainedStart {
     const options = u.ChainedInvokeOptions as NonNullable<OperationUpdate['ChainedInvokeOptions']>;
     const opId = rec.op.Id as string;
-    let registered = false;
-    try {
-      const ref = parseFunctionReference(options.FunctionName);
-      registered =
-        this.functions.has(ref.functionName) &&
-        (ref.accountId === undefined || ref.accountId === this.location.accountId) &&
-        (ref.region === undefined || ref.region === this.location.region);
-    } catch {
-      registered = false;
-    }
+    const registered = this.functions.isRegisteredTarget(options.FunctionName);
     const base = {
       functionName: options.FunctionName as string,
       ...(u.Payload !== undefined ? { payload: u.Payload } : {}),
@@ -903,35 +850,13 @@ export class DurableServiceCore implements DurableServiceCoreApi {
     return pos < exec.operations.length ? { Operations: operations, NextMarker: encodeMarker('state', pos) } : { Operations: operations };
   }
 
-  /** The execution unless its retention period has passed (then it is forgotten). */
-  private liveExecution(exec: ExecutionRecord | undefined, now: number): ExecutionRecord | undefined {
-    if (exec && exec.endedAt !== undefined && now >= exec.endedAt + exec.retentionDays * DAY_MS) {
-      this.executions.delete(exec.arn);
-      this.executionsById.delete(exec.id);
-      this.executionsByName.delete(`${exec.functionName}\u0000${exec.name}`);
-      return undefined;
-    }
-    return exec;
-  }
-
-  /** An execution for a control-plane call: 400 for a malformed ARN, 404 for an unknown or expired one. */
   private lookup(arn: string | undefined): ExecutionRecord {
-    if (typeof arn !== 'string' || arn === '') {
-      throw invalidParameter('DurableExecutionArn is required.');
-    }
-    const exec = this.liveExecution(this.executions.get(arn), this.clock.now());
-    if (exec) return exec;
-    if (!parseExecutionArn(arn)) {
-      throw invalidParameter(
-        `Invalid DurableExecutionArn "${arn}": expected arn:aws:lambda:<region>:<account>:function:<name>:<version>/durable-execution/<name>/<id>.`,
-      );
-    }
-    throw notFound(`Durable execution not found: ${arn}.`);
+    return this.executions.lookup(arn);
   }
 
   /** The execution a data-plane call names; an unknown one makes the token invalid (no 404 is modelled there). */
   private lookupForToken(arn: string | undefined): ExecutionRecord {
-    const exec = typeof arn === 'string' ? this.liveExecution(this.executions.get(arn), this.clock.now()) : undefined;
+    const exec = typeof arn === 'string' ? this.executions.live(arn) : undefined;
     if (!exec) throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
     return exec;
   }
@@ -954,7 +879,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   private openCallback(callbackId: string): { exec: ExecutionRecord; rec: OperationRecord } {
     const address = decodeCallbackId(callbackId);
-    const exec = address ? this.liveExecution(this.executionsById.get(address.executionId), this.clock.now()) : undefined;
+    const exec = address ? this.executions.liveById(address.executionId) : undefined;
     const rec = address ? exec?.operationsById.get(address.operationId) : undefined;
     if (!exec || !rec || rec.op.Type !== 'CALLBACK') {
       throw notFound(`Callback not found: ${callbackId}. Use the CallbackId the callback operation reported.`);

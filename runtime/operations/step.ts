@@ -123,6 +123,10 @@ class StepRun<T> {
   /** Runs one attempt; `sendStart` is false when re-running an interrupted at-least-once attempt. */
   private async attempt(attempt: number, sendStart: boolean): Promise<T> {
     const { runtime, scope } = this.ctx;
+    // Once the invocation has ended (suspended, failed, superseded), its outcome can no longer be
+    // recorded: the function must not run here, where its side effects would be lost or, in a
+    // sandbox thawed for a later invocation, doubled. The step stays pending with the invocation.
+    if (runtime.termination.terminated) return new Promise<T>(() => undefined);
     const endWork = runtime.suspension.beginWork();
     try {
       if (sendStart) {
@@ -130,6 +134,7 @@ class StepRun<T> {
         if (this.config.semantics === StepSemantics.AtMostOncePerRetry) await started;
         else started.catch(() => undefined);
       }
+      if (runtime.termination.terminated) return new Promise<T>(() => undefined);
       const stepContext: StepContext = {
         attempt,
         operationId: this.id,

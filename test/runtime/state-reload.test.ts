@@ -57,3 +57,90 @@ describe('paginated checkpoint responses (protocol.md §3.1 NewExecutionState.Ne
     expect(run.operations.find((op) => op.Id === rootId(2))?.Status).toBe('SUCCEEDED');
   });
 });
+
+describe('checkpoint responses the emulator never sends (protocol.md §3.1)', () => {
+  let svc: InProcessDurableService;
+  beforeEach(() => {
+    svc = new InProcessDurableService();
+  });
+  afterEach(() => svc.close());
+
+  it('stops checkpointing, runs no further step function and returns PENDING when a response carries no CheckpointToken', async () => {
+    const client = reshapeCheckpointResponses(svc.client, (output, index) => (index === 0 ? { ...output, CheckpointToken: undefined } : output));
+    const ran: string[] = [];
+    svc.registerHandler(
+      'tokenless',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const a = await ctx.step('a', async () => {
+            ran.push('a');
+            return 'A';
+          });
+          const b = await ctx.step('b', async () => {
+            ran.push('b');
+            return 'B';
+          });
+          return a + b;
+        },
+        { client },
+      ),
+    );
+    const run = await svc.run('tokenless');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toBe('AB');
+    const first = run.invocations[0];
+    expect(first.outcome).toMatchObject({ kind: 'returned', output: { Status: 'PENDING' } });
+    // Nothing was sent after the token-less response; the next invocation replays "a" and runs "b".
+    expect(checkpointCalls(first.dataPlaneCalls)).toHaveLength(1);
+    expect(ran).toEqual(['a', 'b']);
+  });
+
+  it('copes with responses that return every operation, also the children of completed contexts', async () => {
+    const client = reshapeCheckpointResponses(svc.client, (output) => ({
+      ...output,
+      NewExecutionState: { Operations: svc.core.getOperations(svc.client.calls.at(-1)?.input.DurableExecutionArn as string) },
+    }));
+    const runs: Record<string, number> = {};
+    const count = (key: string) => {
+      runs[key] = (runs[key] ?? 0) + 1;
+    };
+    svc.registerHandler(
+      'everything',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const child = await ctx.runInChildContext('child', async (c) => {
+            count('child');
+            await c.wait(Duration.seconds(1));
+            return c.step('inner', async () => {
+              count('inner');
+              return 'in';
+            });
+          });
+          const flaky = await ctx.step(
+            'flaky',
+            async ({ attempt }) => {
+              count('flaky');
+              if (attempt === 1) throw new Error('once');
+              return attempt;
+            },
+            { retryStrategy: () => ({ shouldRetry: true, delay: Duration.seconds(2) }) },
+          );
+          const batch = await ctx.parallel([
+            async (b) => b.step(async () => 'p0'),
+            async (b) => {
+              await b.wait(Duration.seconds(1));
+              return 'p1';
+            },
+          ]);
+          await ctx.wait(Duration.seconds(1));
+          return [child, flaky, ...batch.getResults()];
+        },
+        { client },
+      ),
+    );
+    const run = await svc.run('everything');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toEqual(['in', 2, 'p0', 'p1']);
+    expect(runs).toEqual({ child: 2, inner: 1, flaky: 2 });
+  });
+});

@@ -172,6 +172,80 @@ describe('step retries', () => {
     expect(retries.map((u) => u.StepOptions?.NextAttemptDelaySeconds)).toEqual([1, 2, 1]);
   });
 
+  it('fails a step whose result is over 256 KB for good, without retrying, and accepts one of exactly 256 KB', async () => {
+    const attempts: Record<string, number> = { fits: 0, over: 0 };
+    const caught: unknown[] = [];
+    svc.registerHandler(
+      'sizes',
+      withDurableExecution(
+        async (_input, ctx) => {
+          // JSON adds two quotes: 262,142 characters serialise to exactly 262,144 bytes.
+          const fits = await ctx.step('fits', async () => {
+            attempts.fits += 1;
+            return 'x'.repeat(262_142);
+          });
+          try {
+            await ctx.step(
+              'over',
+              async () => {
+                attempts.over += 1;
+                return 'x'.repeat(262_143);
+              },
+              { retryStrategy: () => ({ shouldRetry: true, delay: Duration.seconds(1) }) },
+            );
+          } catch (error) {
+            caught.push([(error as StepError).errorType, (error as Error).message]);
+          }
+          return fits.length;
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('sizes');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toBe(262_142);
+    expect(attempts).toEqual({ fits: 1, over: 1 });
+    expect(caught).toEqual([['SerdesError', expect.stringMatching(/262145 bytes.*at most 262144/)]]);
+    const over = run.operations.find((op) => op.Name === 'over');
+    expect(over).toMatchObject({ Status: 'FAILED', StepDetails: { Attempt: 1 } });
+    expect(run.history.some((e) => e.EventType === 'StepFailed' && e.StepFailedDetails?.RetryDetails?.NextAttemptDelaySeconds !== undefined)).toBe(false);
+  });
+
+  it('leaves a PENDING step waiting for its retry time when another event wakes the execution first', async () => {
+    const attempts: Array<[number, string]> = [];
+    svc.registerHandler(
+      'pending-step',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const [value] = await Promise.all([
+            ctx.step(
+              'slow-retry',
+              async ({ attempt }) => {
+                attempts.push([attempt, ctx.lambdaContext?.awsRequestId ?? '']);
+                if (attempt === 1) throw new TransientError('later');
+                return attempt;
+              },
+              { retryStrategy: () => ({ shouldRetry: true, delay: Duration.seconds(30) }) },
+            ),
+            ctx.wait('short', Duration.seconds(1)),
+          ]);
+          return value;
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('pending-step');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toBe(2);
+    // Invocation 2 (woken by the wait) finds the step PENDING and suspends again without running it
+    // or sending anything for it; invocation 3 (the step READY) runs attempt 2.
+    expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:PENDING', 'returned:SUCCEEDED']);
+    expect(attempts.map(([attempt]) => attempt)).toEqual([1, 2]);
+    expect(attempts.map(([, requestId]) => requestId)).toEqual([run.invocations[0].requestId, run.invocations[2].requestId]);
+    const second = checkpointCalls(run.invocations[1].dataPlaneCalls).flatMap(updatesOf);
+    expect(second.filter((u) => u.Id === rootId(1))).toEqual([]);
+  });
+
   it('uses the default strategy (retries with a delay of 1 to 5 s) when none is given', async () => {
     let calls = 0;
     svc.registerHandler(

@@ -19,7 +19,7 @@ import { deserializeValue, serializeValue, type Serdes, type SerdesSubject } fro
 import type { BatchNesting, DurableContext } from '../types';
 import { BatchResult, type BatchItem, type BatchResultData } from './batch-result';
 import { decideCompletion, type CompletionConfig, type CompletionReason } from './completion-policy';
-import { decodeCompact, decodeInline, encodeCompact, encodeInline, type BranchRecord, type InlineSummary } from './summary';
+import { decodeCompact, decodeInline, encodeCompact, encodeInline, type BranchRecord } from './summary';
 
 /** One branch of a batch: its name (as recorded) and the code to run. */
 export interface BatchBranch<T> {
@@ -257,9 +257,11 @@ class BatchRun<T> {
       result = await this.rebuildFromChildren(payload);
     } else if (this.spec.serdes) {
       result = hydrate(await deserializeValue(this.spec.serdes, payload, this.subject));
+      // A custom serdes may leave names out; those it keeps must still match the code.
+      this.checkBranchNames(result.all.filter((item) => item.name !== undefined).map((item) => ({ Index: item.index, Name: item.name as string })));
     } else {
       const summary = decodeInline(payload, this.what);
-      this.checkBranchNames(summary);
+      this.checkBranchNames(summary.Branches);
       result = await this.buildResult(summary.CompletionReason, summary.Branches);
     }
     if (failedBatch) {
@@ -282,8 +284,9 @@ class BatchRun<T> {
     return this.buildResult(reason, records);
   }
 
-  private checkBranchNames(summary: InlineSummary): void {
-    for (const record of summary.Branches) {
+  /** Fails with non-determinism when a recorded branch is missing from the code or named differently. */
+  private checkBranchNames(records: ReadonlyArray<Pick<BranchRecord, 'Index' | 'Name'>>): void {
+    for (const record of records) {
       const branch = this.spec.branches[record.Index];
       if (!branch) throw this.missingBranch(record.Index, record.Name);
       if (branch.name !== record.Name) {

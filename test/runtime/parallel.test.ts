@@ -368,6 +368,23 @@ describe('ctx.parallel', () => {
       expect(run.invocations).toHaveLength(2);
     });
 
+    it('detects a drifted branch name also when the whole result is stored with a custom serdes', async () => {
+      let names = ['a', 'b'];
+      const serdes = {
+        serialize: (result: BatchResult<string>) => JSON.stringify({ completionReason: result.completionReason, all: result.all }),
+        deserialize: (data: string | undefined) => JSON.parse(data ?? '{}') as BatchResult<string>,
+      };
+      register('drift-serdes', async (_input, ctx) => {
+        const result = await ctx.parallel('p', names.map((name) => ({ name, func: async () => name })), { serdes });
+        await ctx.wait(Duration.seconds(1));
+        return result.getResults();
+      });
+      const run = await svc.run('drift-serdes', undefined, { betweenInvocations: () => void (names = ['a', 'c']) });
+      expect(run.status).toBe('FAILED');
+      expect(run.error?.ErrorType).toBe('NonDeterministicError');
+      expect(run.error?.ErrorMessage).toMatch(/branch #1 \("c"\).*BranchName "b".*"c"/);
+    });
+
     it('after a crash, finishes the remaining branches and runs no finished branch twice', async () => {
       const runs = [0, 0, 0];
       const twoDone = deferred();

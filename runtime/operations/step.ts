@@ -135,6 +135,9 @@ class StepRun<T> {
         else started.catch(() => undefined);
       }
       if (runtime.termination.terminated) return new Promise<T>(() => undefined);
+      // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
+      // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
+      throwIfAborted(this.ctx, this.what);
       const stepContext: StepContext = {
         attempt,
         operationId: this.id,

@@ -3,13 +3,14 @@ import {
   CompletionConfig,
   Duration,
   ParallelError,
+  StepSemantics,
   withDurableExecution,
   type BatchResult,
   type CompletionConfig as CompletionConfigType,
   type DurableContext,
 } from '../../runtime';
 import { InProcessDurableService } from '../../local/testing';
-import { checkpointCalls, childId, deferred, eventTypes, invocationOutcomes, operation, rootId, sleep, updatesOf } from './support';
+import { checkpointCalls, childId, deferred, eventTypes, invocationOutcomes, operation, reshapeCheckpointResponses, rootId, sleep, updatesOf } from './support';
 
 type Workflow = (input: unknown, ctx: DurableContext) => Promise<unknown>;
 
@@ -240,6 +241,54 @@ describe('ctx.parallel', () => {
       await sleep(20);
       expect(operation(run, childId(childId(parallel, 2), 1)).Status).toBe('STARTED');
       expect(run.history.filter((e) => e.EventType === 'StepSucceeded' && e.Name === 'slow-step')).toHaveLength(0);
+    });
+
+    it('runs no step function in a branch aborted while its AT_MOST_ONCE START was being recorded', async () => {
+      const startSent = deferred();
+      const release = deferred();
+      // Hold the response to the request carrying the START until the batch has been decided.
+      const client = reshapeCheckpointResponses(svc.client, async (output, _index, request) => {
+        if (request.Updates?.some((u) => u.Name === 'charge' && u.Action === 'START')) {
+          startSent.resolve();
+          await release.promise;
+        }
+        return output;
+      });
+      const ran: string[] = [];
+      svc.registerHandler(
+        'abort-during-start',
+        withDurableExecution(
+          async (_input, ctx) => {
+            const result = await ctx.parallel(
+              [
+                async (): Promise<string> => {
+                  await startSent.promise;
+                  setTimeout(() => release.resolve(), 20);
+                  throw new Error('decides the batch');
+                },
+                async (c) =>
+                  c.step(
+                    'charge',
+                    async () => {
+                      ran.push('charge');
+                      return 'charged';
+                    },
+                    { semantics: StepSemantics.AtMostOncePerRetry },
+                  ),
+              ],
+              { nesting: 'FLAT' },
+            ).catch((error: ParallelError) => error.result);
+            return summary(result);
+          },
+          { client },
+        ),
+      );
+      const run = await svc.run('abort-during-start');
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.result).toMatchObject({ reason: 'FAILURE_TOLERANCE_EXCEEDED', statuses: ['FAILED', 'STARTED'] });
+      await sleep(20);
+      expect(ran).toEqual([]);
+      expect(run.operations.find((op) => op.Name === 'charge')?.Status).toBe('STARTED');
     });
 
     it('firstSuccessful where every branch fails resolves with ALL_COMPLETED and throwIfError throws the first error', async () => {

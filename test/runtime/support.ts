@@ -87,17 +87,22 @@ export function sleep(ms: number): Promise<void> {
  * A `LambdaClient` that sends every command to `inner` (the real service) unchanged and hands each
  * CheckpointDurableExecution response to `reshape` before the runtime sees it. It stands for
  * responses the real service may send but the emulator never does (e.g. a paginated
- * NewExecutionState); the service itself still applies every request.
+ * NewExecutionState), or for a response that takes longer to arrive; the service itself still
+ * applies every request.
  */
 export function reshapeCheckpointResponses(
   inner: LambdaClient,
-  reshape: (output: CheckpointDurableExecutionCommandOutput, index: number) => CheckpointDurableExecutionCommandOutput,
+  reshape: (
+    output: CheckpointDurableExecutionCommandOutput,
+    index: number,
+    request: CheckpointDurableExecutionCommand['input'],
+  ) => CheckpointDurableExecutionCommandOutput | Promise<CheckpointDurableExecutionCommandOutput>,
 ): LambdaClient {
   const client = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   let index = 0;
   const send = async (command: unknown): Promise<unknown> => {
     const output = await (inner.send as (c: unknown) => Promise<unknown>)(command);
-    if (command instanceof CheckpointDurableExecutionCommand) return reshape(output as CheckpointDurableExecutionCommandOutput, index++);
+    if (command instanceof CheckpointDurableExecutionCommand) return reshape(output as CheckpointDurableExecutionCommandOutput, index++, command.input);
     return output;
   };
   Object.defineProperty(client, 'send', { value: send, writable: true, configurable: true });

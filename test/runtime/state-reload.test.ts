@@ -96,9 +96,9 @@ describe('checkpoint responses the emulator never sends (protocol.md §3.1)', ()
   });
 
   it('copes with responses that return every operation, also the children of completed contexts', async () => {
-    const client = reshapeCheckpointResponses(svc.client, (output) => ({
+    const client = reshapeCheckpointResponses(svc.client, (output, _index, request) => ({
       ...output,
-      NewExecutionState: { Operations: svc.core.getOperations(svc.client.calls.at(-1)?.input.DurableExecutionArn as string) },
+      NewExecutionState: { Operations: svc.core.getOperations(request.DurableExecutionArn as string) },
     }));
     const runs: Record<string, number> = {};
     const count = (key: string) => {

@@ -2,7 +2,7 @@
  * The core's internal, mutable records. Nothing here leaves the core: every read returns copies.
  */
 import type { CheckpointDurableExecutionResponse, ErrorObject, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
-import type { HistoryLog } from './history';
+import { eventError, type HistoryLog } from './history';
 
 /** Service-side facts about a CALLBACK operation. */
 export interface CallbackSettings {
@@ -96,7 +96,6 @@ export interface ExecutionRecord {
   readonly invocations: InvocationRecord[];
   /** Token → the invocation it was issued to (every token ever issued). */
   readonly tokens: Map<string, InvocationRecord>;
-  needsInvocation: boolean;
   consecutiveInvocationErrors: number;
   pendingClose?: PendingClose;
   readonly clientTokens: Map<string, ClientTokenEntry>;
@@ -110,4 +109,40 @@ export interface ExecutionRecord {
 export function runningInvocation(exec: ExecutionRecord): InvocationRecord | undefined {
   const last = exec.invocations[exec.invocations.length - 1];
   return last?.running ? last : undefined;
+}
+
+/**
+ * True while the execution takes new work (invocations, checkpoints, callback results): it is
+ * RUNNING and no EXECUTION update has decided its end yet.
+ */
+export function isOpen(exec: ExecutionRecord): boolean {
+  return exec.status === 'RUNNING' && !exec.pendingClose;
+}
+
+/** The execution's status for an error message: `closing` once its end is decided. */
+export function statusLabel(exec: ExecutionRecord): string {
+  return exec.pendingClose ? 'closing' : exec.status;
+}
+
+/**
+ * Ends an invocation and writes its `InvocationCompleted` event (§4.3: every invocation gets
+ * exactly one, whatever its outcome).
+ *
+ * @param closedByService true when the service ended it (stop, timeout) before its host reported back.
+ */
+export function closeInvocation(
+  exec: ExecutionRecord,
+  inv: InvocationRecord,
+  now: number,
+  error: ErrorObject | undefined,
+  closedByService: boolean,
+): void {
+  inv.running = false;
+  inv.closedByService = closedByService;
+  exec.history.append('InvocationCompleted', now, undefined, {
+    StartTimestamp: new Date(inv.startedAt),
+    EndTimestamp: new Date(now),
+    RequestId: inv.requestId,
+    ...(error !== undefined ? { Error: eventError(error) } : {}),
+  });
 }

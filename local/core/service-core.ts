@@ -38,39 +38,19 @@ import type {
   StartExecutionRequest,
   StartExecutionResult,
 } from './api';
-import {
-  DEFAULT_LOCATION,
-  executionArn as buildExecutionArn,
-  functionArn,
-  resolveVersion,
-  validateExecutionName,
-  type ServiceLocation,
-} from './arns';
+import { DEFAULT_LOCATION, resolveVersion, type ServiceLocation } from './arns';
 import { decodeCallbackId } from './callbacks';
-import { CoreServiceError, INVALID_CHECKPOINT_TOKEN, invalidParameter, notFound } from './errors';
-import { HistoryLog, eventError, eventResult, stripExecutionData } from './history';
-import { parseInvocationOutput } from './invocation-output';
-import {
-  CLIENT_TOKEN_TTL_MS,
-  DEFAULT_PAGE_ITEMS,
-  DEFAULT_RETENTION_DAYS,
-  INVOCATION_RETRY_BASE_MS,
-  INVOCATION_RETRY_MAX_MS,
-  MAX_ASYNC_INPUT_BYTES,
-  MAX_CALLBACK_RESULT_BYTES,
-  MAX_SYNC_INPUT_BYTES,
-  utf8Bytes,
-} from './limits';
+import { CoreServiceError, invalidParameter, notFound } from './errors';
+import { stripExecutionData } from './history';
+import { CLIENT_TOKEN_TTL_MS, DEFAULT_PAGE_ITEMS, MAX_CALLBACK_RESULT_BYTES, utf8Bytes } from './limits';
 import {
   applyUpdate,
   completeWait,
   failCallback,
   finishChainedInvoke,
-  hasPendingOperation,
   makeStepReady,
   succeedCallback,
   timeOutCallback,
-  touch,
   type ApplyEnvironment,
   type ChainedStart,
 } from './operation-state';
@@ -80,8 +60,21 @@ import { ExecutionStore } from './execution-store';
 import { FunctionRegistry } from './functions';
 import { TimerQueue } from './timers';
 import { WakeQueue } from './wakes';
-import { isCheckpointTokenShape, isClientTokenShape, newCheckpointToken } from './tokens';
-import { CheckpointMessages, assertErrorObject, planCheckpoint } from './validation';
+import type { CoreState } from './core-state';
+import { finishExecution, startExecution, stopExecution, timeOutExecution } from './executions';
+import {
+  beginInvocation,
+  describeCheckpointToken,
+  endInvocation,
+  executionForToken,
+  invocationForToken,
+  issueNextToken,
+} from './invocations';
+import { executionsNeedingInvocation, isInvocationRunning, markNeedsInvocation, serviceChanged } from './scheduling';
+import { allOperations, changedSince, statePage } from './state-view';
+import { requireCheckpointToken } from './tokens';
+import { isClientTokenShape } from './tokens';
+import { assertErrorObject, planCheckpoint } from './validation';
 import { deepCopy } from './clone';
 
 /** Options of {@link DurableServiceCore}. */
@@ -115,29 +108,38 @@ const TERMINAL: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT'
 export class DurableServiceCore implements DurableServiceCoreApi {
   /** Where this service lives; every ARN it builds uses it. */
   readonly location: ServiceLocation;
+  private readonly state: CoreState;
   private readonly clock: CoreClock;
-  private readonly initialPageSize: number;
-  private readonly uuid: () => string;
   private readonly functions: FunctionRegistry;
   private readonly executions: ExecutionStore;
-  /** ARNs of executions that need an invocation, oldest first. */
-  private readonly needing = new Set<string>();
   /** `arn\0opId` of chained invokes a host must perform. */
   private readonly hostChainedInvokes = new Set<string>();
-  private readonly timers = new TimerQueue();
-  private readonly wakes = new WakeQueue();
+  private readonly timers: TimerQueue;
+  private readonly wakes: WakeQueue;
 
   constructor(options: DurableServiceCoreOptions) {
-    this.clock = options.clock;
-    this.location = { ...DEFAULT_LOCATION, ...options.location };
     const size = options.initialStatePageSize ?? DEFAULT_PAGE_ITEMS;
     if (!Number.isInteger(size) || size < 0 || size > 1000) {
       throw new RangeError(`initialStatePageSize must be an integer from 0 to 1000; got ${size}.`);
     }
-    this.initialPageSize = size;
-    this.uuid = options.randomUUID ?? randomUUID;
-    this.functions = new FunctionRegistry(this.location);
-    this.executions = new ExecutionStore(this.clock);
+    this.location = { ...DEFAULT_LOCATION, ...options.location };
+    this.state = {
+      clock: options.clock,
+      location: this.location,
+      newId: options.randomUUID ?? randomUUID,
+      initialStatePageSize: size,
+      functions: new FunctionRegistry(this.location),
+      executions: new ExecutionStore(options.clock),
+      timers: new TimerQueue(),
+      wakes: new WakeQueue(),
+      needingInvocation: new Set(),
+      hostInvokes: new Map(),
+    };
+    this.clock = options.clock;
+    this.functions = this.state.functions;
+    this.executions = this.state.executions;
+    this.timers = this.state.timers;
+    this.wakes = this.state.wakes;
   }
 
   // ---------------------------------------------------------------- functions and executions
@@ -151,199 +153,24 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 
   private createExecution(req: StartExecutionRequest, parent?: { executionArn: string; operationId: string }): StartExecutionResult {
-    const { def, ref } = this.functions.resolve(req.functionName, req.qualifier, 'Register it before invoking it.');
-    const version = resolveVersion(def, ref.qualifier, this.location);
-    if (req.invocationType !== 'RequestResponse' && req.invocationType !== 'Event') {
-      throw invalidParameter(`Invalid invocation type "${String(req.invocationType)}": use RequestResponse or Event.`);
-    }
-    if (req.payload !== undefined && typeof req.payload !== 'string') {
-      throw invalidParameter('The Invoke payload must be text (JSON).');
-    }
-    const payload = req.payload === '' ? undefined : req.payload;
-    const limit = req.invocationType === 'Event' ? MAX_ASYNC_INPUT_BYTES : MAX_SYNC_INPUT_BYTES;
-    const inputBytes = payload === undefined ? 0 : utf8Bytes(payload);
-    if (inputBytes > limit) {
-      throw new CoreServiceError(
-        'RequestTooLargeException',
-        `Request must be smaller than ${limit} bytes for the ${req.invocationType} invocation type (got ${inputBytes}).`,
-      );
-    }
-    const now = this.clock.now();
-    if (req.executionName !== undefined) {
-      validateExecutionName(req.executionName);
-      const existing = this.executions.liveByName(def.functionName, req.executionName);
-      if (existing) {
-        if (existing.inputPayload === payload) {
-          return { executionArn: existing.arn, executedVersion: existing.version, created: false };
-        }
-        throw new CoreServiceError(
-          'DurableExecutionAlreadyStartedException',
-          `A durable execution named ${req.executionName} already exists for ${def.functionName} with a different input ` +
-            `(${existing.arn}). Use another DurableExecutionName, or send the same payload to get the existing execution.`,
-        );
-      }
-    }
-    const id = this.uuid();
-    const name = req.executionName ?? this.uuid();
-    const arn = buildExecutionArn(this.location, def.functionName, version, name, id);
-    const exec: ExecutionRecord = {
-      arn,
-      id,
-      name,
-      functionName: def.functionName,
-      version,
-      functionArn: functionArn(this.location, def.functionName, version),
-      createdSeq: this.executions.nextCreatedSeq(),
-      invocationType: req.invocationType,
-      ...(payload !== undefined ? { inputPayload: payload } : {}),
-      startedAt: now,
-      executionTimeoutSeconds: def.durableConfig.executionTimeoutSeconds,
-      retentionDays: def.durableConfig.retentionPeriodDays ?? DEFAULT_RETENTION_DAYS,
-      status: 'RUNNING',
-      operations: [],
-      operationsById: new Map(),
-      history: new HistoryLog(),
-      changeSeq: 0,
-      invocations: [],
-      tokens: new Map(),
-      needsInvocation: false,
-      consecutiveInvocationErrors: 0,
-      clientTokens: new Map(),
-      dataBytes: inputBytes,
-      ...(parent ? { parent } : {}),
-    };
-    const op: Operation = {
-      Id: id,
-      Type: 'EXECUTION',
-      Status: 'STARTED',
-      StartTimestamp: new Date(now),
-      ExecutionDetails: payload !== undefined ? { InputPayload: payload } : {},
-    };
-    const rec: OperationRecord = { op, changeSeq: 0 };
-    exec.operations.push(rec);
-    exec.operationsById.set(id, rec);
-    touch(exec, rec);
-    exec.history.append('ExecutionStarted', now, { Id: id, Name: name }, {
-      Input: eventResult(payload),
-      ExecutionTimeout: exec.executionTimeoutSeconds,
-    });
-    this.executions.add(exec);
-    this.timers.arm('execution-timeout', arn, '', now + exec.executionTimeoutSeconds * 1000);
-    this.markNeedsInvocation(exec);
-    this.wake(exec, 'started');
-    return { executionArn: arn, executedVersion: version, created: true };
+    return startExecution(this.state, req, parent);
   }
 
   // ---------------------------------------------------------------- invocations
 
   beginInvocation(executionArn: string): InvocationStart {
-    return this.mutate(() => {
-      const exec = this.lookup(executionArn);
-      if (exec.status !== 'RUNNING' || exec.pendingClose) {
-        throw invalidParameter(`Execution ${exec.arn} is ${exec.pendingClose ? 'closing' : exec.status}; only a RUNNING execution is invoked.`);
-      }
-      const running = runningInvocation(exec);
-      if (running) {
-        throw invalidParameter(
-          `Invocation ${running.requestId} of ${exec.arn} is still running; end it with endInvocation (an error outcome replaces a timed-out one) before starting another.`,
-        );
-      }
-      const seq = exec.invocations.length + 1;
-      const token = newCheckpointToken(exec.id, seq, 1, this.uuid());
-      const inv: InvocationRecord = {
-        id: this.uuid(),
-        seq,
-        requestId: this.uuid(),
-        startedAt: this.clock.now(),
-        tokens: new Map([[token, { consumed: false }]]),
-        activeToken: token,
-        lastDeliveredSeq: exec.changeSeq,
-        serviceChangeSeen: false,
-        running: true,
-        closedByService: false,
-      };
-      exec.invocations.push(inv);
-      exec.tokens.set(token, inv);
-      exec.needsInvocation = false;
-      this.needing.delete(exec.arn);
-      this.timers.disarm('invocation-retry', exec.arn, '');
-      const page = this.statePage(exec, 0, this.initialPageSize);
-      return {
-        invocationId: inv.id,
-        requestId: inv.requestId,
-        event: {
-          DurableExecutionArn: exec.arn,
-          CheckpointToken: token,
-          InitialExecutionState: page,
-        },
-      };
-    });
+    return this.mutate(() => beginInvocation(this.state, executionArn));
   }
 
   endInvocation(executionArn: string, invocationId: string, outcome: InvocationOutcome): void {
-    this.mutate(() => {
-      const exec = this.lookup(executionArn);
-      const inv = exec.invocations.find((i) => i.id === invocationId);
-      if (!inv) {
-        throw invalidParameter(`Unknown invocation ${invocationId} for ${exec.arn}: pass the invocationId beginInvocation returned.`);
-      }
-      if (!inv.running) {
-        if (inv.closedByService) {
-          // The execution was stopped or timed out while it ran; its end is already recorded.
-          return;
-        }
-        throw invalidParameter(`Invocation ${invocationId} of ${exec.arn} has already ended.`);
-      }
-      const now = this.clock.now();
-      inv.running = false;
-      let error: ErrorObject | undefined;
-      let parsed = outcome?.kind === 'returned' ? parseInvocationOutput(outcome.output) : undefined;
-      if (outcome?.kind === 'error') {
-        error = assertErrorLike(outcome.error);
-      } else if (outcome?.kind !== 'returned') {
-        error = { ErrorType: 'InvalidInvocationOutcome', ErrorMessage: 'The host reported an outcome that is neither {kind: "returned"} nor {kind: "error"}.' };
-      } else if (parsed?.kind === 'PENDING' && !exec.pendingClose && !hasPendingOperation(exec)) {
-        parsed = {
-          kind: 'INVALID',
-          error: { ErrorType: 'InvalidDurableExecutionOutput', ErrorMessage: 'Cannot return PENDING status with no pending operations' },
-        };
-      }
-      if (parsed?.kind === 'INVALID' || parsed?.kind === 'FAILED') {
-        error = parsed.error;
-      }
-      exec.history.append('InvocationCompleted', now, undefined, {
-        StartTimestamp: new Date(inv.startedAt),
-        EndTimestamp: new Date(now),
-        RequestId: inv.requestId,
-        ...(error !== undefined ? { Error: eventError(error) } : {}),
-      });
-      this.wake(exec, 'invocation-ended');
-      const close = exec.pendingClose;
-      if (close) {
-        this.finishExecution(exec, close.status, close.status === 'SUCCEEDED' ? { result: close.result } : { error: close.error });
-      } else if (parsed?.kind === 'SUCCEEDED') {
-        this.finishExecution(exec, 'SUCCEEDED', { result: parsed.result });
-      } else if (parsed?.kind === 'FAILED') {
-        this.finishExecution(exec, 'FAILED', { error: parsed.error });
-      } else if (parsed?.kind === 'PENDING') {
-        exec.consecutiveInvocationErrors = 0;
-        if (inv.serviceChangeSeen) {
-          // Emulator rule (§4.3): the handler may have suspended on stale state; replay is idempotent.
-          this.markNeedsInvocation(exec);
-        }
-      } else {
-        exec.consecutiveInvocationErrors++;
-        const delay = Math.min(INVOCATION_RETRY_BASE_MS * 2 ** (exec.consecutiveInvocationErrors - 1), INVOCATION_RETRY_MAX_MS);
-        this.timers.arm('invocation-retry', exec.arn, '', now + delay);
-      }
-    });
+    this.mutate(() => endInvocation(this.state, executionArn, invocationId, outcome));
   }
 
   // ---------------------------------------------------------------- data plane
 
   checkpoint(req: CheckpointDurableExecutionRequest): CheckpointDurableExecutionResponse {
     return this.mutate(() => {
-      const token = requireToken(req.CheckpointToken);
+      const token = requireCheckpointToken(req.CheckpointToken);
       const exec = this.lookupForToken(req.DurableExecutionArn);
       const now = this.clock.now();
       if (req.ClientToken !== undefined) {
@@ -368,15 +195,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       }
       exec.dataBytes += plan.dataBytes;
       const response: CheckpointDurableExecutionResponse = {
-        NewExecutionState: { Operations: this.changedSince(exec, inv.lastDeliveredSeq) },
+        NewExecutionState: { Operations: changedSince(exec, inv.lastDeliveredSeq) },
       };
       inv.lastDeliveredSeq = exec.changeSeq;
       if (!exec.pendingClose) {
-        const next = newCheckpointToken(exec.id, inv.seq, inv.tokens.size + 1, this.uuid());
-        inv.tokens.set(next, { consumed: false });
-        inv.activeToken = next;
-        exec.tokens.set(next, inv);
-        response.CheckpointToken = next;
+        response.CheckpointToken = issueNextToken(this.state, exec, inv);
       }
       if (req.ClientToken !== undefined) {
         for (const [key, entry] of exec.clientTokens) {
@@ -391,12 +214,12 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   getState(req: GetDurableExecutionStateRequest): GetDurableExecutionStateResponse {
     return this.mutate(() => {
-      const token = requireToken(req.CheckpointToken);
+      const token = requireCheckpointToken(req.CheckpointToken);
       const exec = this.lookupForToken(req.DurableExecutionArn);
       this.invocationForToken(exec, token, 'state');
       const size = pageSize(req.MaxItems);
       const start = req.Marker === undefined || req.Marker === '' ? 0 : decodeMarker('state', req.Marker);
-      return this.statePage(exec, start, size);
+      return statePage(exec, start, size);
     });
   }
 
@@ -498,16 +321,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 
   stopExecution(req: StopDurableExecutionRequest): StopDurableExecutionResponse {
-    return this.mutate(() => {
-      const exec = this.lookup(req.DurableExecutionArn);
-      assertErrorObject(req.Error, 'Error of the stop request');
-      if (exec.status !== 'RUNNING') {
-        throw invalidParameter(`Cannot stop execution ${exec.arn}: it is already ${exec.status}.`);
-      }
-      const now = this.clock.now();
-      this.finishExecution(exec, 'STOPPED', { error: req.Error });
-      return { StopTimestamp: new Date(now) };
-    });
+    return this.mutate(() => stopExecution(this.state, req));
   }
 
   sendCallbackSuccess(callbackId: string, result?: string): void {
@@ -559,21 +373,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
         const exec = this.executions.get(timer.executionArn);
         if (!exec || exec.status !== 'RUNNING') continue;
         if (timer.kind === 'execution-timeout') {
-          if (exec.pendingClose) {
-            const close = exec.pendingClose;
-            this.finishExecution(exec, close.status, close.status === 'SUCCEEDED' ? { result: close.result } : { error: close.error });
-          } else {
-            this.finishExecution(exec, 'TIMED_OUT', {
-              error: {
-                ErrorType: 'ExecutionTimedOut',
-                ErrorMessage: `The execution exceeded its ExecutionTimeout of ${exec.executionTimeoutSeconds} seconds.`,
-              },
-            });
-          }
+          timeOutExecution(this.state, exec);
           continue;
         }
         if (timer.kind === 'invocation-retry') {
-          if (!runningInvocation(exec)) this.markNeedsInvocation(exec);
+          if (!runningInvocation(exec)) markNeedsInvocation(this.state, exec);
           continue;
         }
         const rec = exec.operationsById.get(timer.operationId);
@@ -597,19 +401,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 
   executionsNeedingInvocation(): ExecutionSchedule[] {
-    const out: ExecutionSchedule[] = [];
-    for (const arn of this.needing) {
-      const exec = this.executions.get(arn);
-      if (exec && exec.status === 'RUNNING' && exec.needsInvocation && !exec.pendingClose && !runningInvocation(exec)) {
-        out.push({ executionArn: exec.arn, functionName: exec.functionName, executedVersion: exec.version });
-      }
-    }
-    return out;
+    return executionsNeedingInvocation(this.state);
   }
 
   isInvocationRunning(executionArn: string): boolean {
-    const exec = this.executions.get(executionArn);
-    return exec !== undefined && runningInvocation(exec) !== undefined;
+    return isInvocationRunning(this.state, executionArn);
   }
 
   onWake(listener: CoreWakeListener): () => void {
@@ -650,20 +446,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   // ---------------------------------------------------------------- introspection
 
   getOperations(executionArn: string): Operation[] {
-    return this.mutate(() => this.lookup(executionArn).operations.map((r) => deepCopy(r.op)));
+    return this.mutate(() => allOperations(this.lookup(executionArn)));
   }
 
   describeCheckpointToken(executionArn: string, checkpointToken: string): CheckpointTokenInfo | undefined {
-    const exec = this.executions.get(executionArn);
-    const inv = exec?.tokens.get(checkpointToken);
-    if (!exec || !inv) return undefined;
-    return {
-      executionArn: exec.arn,
-      invocationId: inv.id,
-      requestId: inv.requestId,
-      invocationNumber: inv.seq,
-      current: inv.running && exec.status === 'RUNNING',
-    };
+    return describeCheckpointToken(this.state, executionArn, checkpointToken);
   }
 
   // ---------------------------------------------------------------- internals
@@ -747,134 +534,28 @@ export class DurableServiceCore implements DurableServiceCoreApi {
     return out;
   }
 
-  /**
-   * Ends an execution. A still-running invocation is closed first so that the terminal event is
-   * the last one (§5.2); its host's later endInvocation is then a no-op.
-   */
   private finishExecution(
     exec: ExecutionRecord,
     status: Exclude<ExecutionStatus, 'RUNNING'>,
     outcome: { result?: string; error?: ErrorObject },
   ): void {
-    const now = this.clock.now();
-    const inv = runningInvocation(exec);
-    if (inv) {
-      inv.running = false;
-      inv.closedByService = true;
-      const why = status === 'STOPPED' ? 'stopped' : status === 'TIMED_OUT' ? 'timed out' : 'closed';
-      exec.history.append('InvocationCompleted', now, undefined, {
-        StartTimestamp: new Date(inv.startedAt),
-        EndTimestamp: new Date(now),
-        RequestId: inv.requestId,
-        Error: eventError({ ErrorType: 'InvocationInterrupted', ErrorMessage: `The execution was ${why} while this invocation was running.` }),
-      });
-    }
-    exec.status = status;
-    exec.endedAt = now;
-    exec.pendingClose = undefined;
-    exec.needsInvocation = false;
-    this.needing.delete(exec.arn);
-    this.timers.disarmExecution(exec.arn);
-    if (outcome.result !== undefined) exec.result = outcome.result;
-    if (outcome.error !== undefined) exec.error = deepCopy(outcome.error);
-    const execRec = exec.operationsById.get(exec.id) as OperationRecord;
-    execRec.op.Status = status;
-    execRec.op.EndTimestamp = new Date(now);
-    touch(exec, execRec);
-    const subject = { Id: exec.id, Name: exec.name };
-    if (status === 'SUCCEEDED') exec.history.append('ExecutionSucceeded', now, subject, { Result: eventResult(outcome.result) });
-    else if (status === 'FAILED') exec.history.append('ExecutionFailed', now, subject, { Error: eventError(outcome.error) });
-    else if (status === 'TIMED_OUT') exec.history.append('ExecutionTimedOut', now, subject, { Error: eventError(outcome.error) });
-    else exec.history.append('ExecutionStopped', now, subject, { Error: eventError(outcome.error) });
-    this.wake(exec, 'ended');
-    if (exec.parent) {
-      const parent = this.executions.get(exec.parent.executionArn);
-      const rec = parent?.operationsById.get(exec.parent.operationId);
-      if (parent && rec && parent.status === 'RUNNING' && rec.op.Status === 'STARTED') {
-        finishChainedInvoke(
-          parent,
-          rec,
-          status === 'SUCCEEDED' ? { status, result: outcome.result } : { status, error: outcome.error },
-          now,
-        );
-        this.serviceChanged(parent);
-      }
-    }
+    finishExecution(this.state, exec, status, outcome);
   }
 
-  /** A change the service made on its own: deliver it to the running invocation or invoke again (§4.3). */
   private serviceChanged(exec: ExecutionRecord): void {
-    const inv = runningInvocation(exec);
-    if (inv) {
-      inv.serviceChangeSeen = true;
-    } else if (exec.status === 'RUNNING' && !exec.pendingClose) {
-      this.markNeedsInvocation(exec);
-    }
-    this.wake(exec, 'service-change');
-  }
-
-  private markNeedsInvocation(exec: ExecutionRecord): void {
-    exec.needsInvocation = true;
-    this.needing.add(exec.arn);
-    this.timers.disarm('invocation-retry', exec.arn, '');
-  }
-
-  /** Operations changed after `seq`, in start order. */
-  private changedSince(exec: ExecutionRecord, seq: number): Operation[] {
-    return exec.operations.filter((r) => r.changeSeq > seq).map((r) => deepCopy(r.op));
-  }
-
-  /**
-   * A page of the operations GetState and InitialExecutionState return: in start order, without
-   * the descendants of a completed CONTEXT that does not ask for ReplayChildren (§3.2).
-   */
-  private statePage(exec: ExecutionRecord, start: number, size: number): { Operations: Operation[]; NextMarker?: string } {
-    const hidden = new Set<string>();
-    for (const { op } of exec.operations) {
-      if (op.ParentId === undefined) continue;
-      const parent = exec.operationsById.get(op.ParentId)?.op;
-      const parentClosedWithoutChildren =
-        parent?.Type === 'CONTEXT' &&
-        (parent.Status === 'SUCCEEDED' || parent.Status === 'FAILED') &&
-        parent.ContextDetails?.ReplayChildren !== true;
-      if (hidden.has(op.ParentId) || parentClosedWithoutChildren) hidden.add(op.Id as string);
-    }
-    const operations: Operation[] = [];
-    let pos = start;
-    for (; pos < exec.operations.length; pos++) {
-      const { op } = exec.operations[pos];
-      if (hidden.has(op.Id as string)) continue;
-      if (operations.length === size) break;
-      operations.push(deepCopy(op));
-    }
-    return pos < exec.operations.length ? { Operations: operations, NextMarker: encodeMarker('state', pos) } : { Operations: operations };
+    serviceChanged(this.state, exec);
   }
 
   private lookup(arn: string | undefined): ExecutionRecord {
     return this.executions.lookup(arn);
   }
 
-  /** The execution a data-plane call names; an unknown one makes the token invalid (no 404 is modelled there). */
   private lookupForToken(arn: string | undefined): ExecutionRecord {
-    const exec = typeof arn === 'string' ? this.executions.live(arn) : undefined;
-    if (!exec) throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
-    return exec;
+    return executionForToken(this.state, arn);
   }
 
-  /**
-   * The running invocation a token belongs to. A checkpoint needs the newest unconsumed token;
-   * GetState accepts any token of the running invocation (emulator rule, §3.2).
-   */
   private invocationForToken(exec: ExecutionRecord, token: string, use: 'checkpoint' | 'state'): InvocationRecord {
-    const inv = exec.tokens.get(token);
-    const current = runningInvocation(exec);
-    if (!inv || inv !== current || exec.status !== 'RUNNING' || exec.pendingClose) {
-      throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
-    }
-    if (use === 'checkpoint' && (token !== inv.activeToken || inv.tokens.get(token)?.consumed)) {
-      throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
-    }
-    return inv;
+    return invocationForToken(exec, token, use);
   }
 
   private openCallback(callbackId: string): { exec: ExecutionRecord; rec: OperationRecord } {
@@ -899,34 +580,10 @@ export class DurableServiceCore implements DurableServiceCoreApi {
   }
 }
 
-function requireToken(token: unknown): string {
-  if (token === undefined || token === null || token === '') {
-    throw invalidParameter(CheckpointMessages.tokenRequired);
-  }
-  if (typeof token !== 'string' || !isCheckpointTokenShape(token)) {
-    throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
-  }
-  return token;
-}
-
 function optionalDate(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw invalidParameter(`${name} must be a timestamp.`);
   }
   return value.getTime();
-}
-
-/** The error of an invocation-error outcome, made safe to store even when a host passed junk. */
-function assertErrorLike(error: unknown): ErrorObject {
-  if (error && typeof error === 'object' && !Array.isArray(error)) {
-    const e = error as Record<string, unknown>;
-    const out: ErrorObject = {};
-    if (typeof e.ErrorType === 'string') out.ErrorType = e.ErrorType;
-    if (typeof e.ErrorMessage === 'string') out.ErrorMessage = e.ErrorMessage;
-    if (typeof e.ErrorData === 'string') out.ErrorData = e.ErrorData;
-    if (Array.isArray(e.StackTrace) && e.StackTrace.every((l) => typeof l === 'string')) out.StackTrace = [...(e.StackTrace as string[])];
-    return out;
-  }
-  return { ErrorMessage: String(error) };
 }

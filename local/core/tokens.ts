@@ -1,6 +1,8 @@
 /**
  * Checkpoint tokens: opaque base64 strings, one chain per invocation (protocol.md §3.1).
  */
+import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
+import { CheckpointMessages } from './validation';
 
 const TOKEN_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 const CLIENT_TOKEN_RE = /^[\x21-\x7E]{1,64}$/;
@@ -23,4 +25,19 @@ export function isCheckpointTokenShape(token: string): boolean {
 /** True when the string is a valid ClientToken (§2.1: 1-64 chars of `[\x21-\x7E]`). */
 export function isClientTokenShape(token: string): boolean {
   return CLIENT_TOKEN_RE.test(token);
+}
+
+/**
+ * The `CheckpointToken` parameter of a data-plane call, checked for presence and shape.
+ * @throws CoreServiceError 400 "Checkpoint token is required" or "Invalid checkpoint token".
+ * @example const token = requireCheckpointToken(req.CheckpointToken);
+ */
+export function requireCheckpointToken(token: unknown): string {
+  if (token === undefined || token === null || token === '') {
+    throw invalidParameter(CheckpointMessages.tokenRequired);
+  }
+  if (typeof token !== 'string' || !isCheckpointTokenShape(token)) {
+    throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
+  }
+  return token;
 }

@@ -4,6 +4,8 @@ import type { Termination } from './termination';
 /** First and largest interval between polls while waiting on the service (protocol.md §3.1). */
 const POLL_START_MS = 1_000;
 const POLL_MAX_MS = 10_000;
+/** The longest delay `setTimeout` holds (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** A registered wait on the service (a timer, a retry delay, a callback). */
 export interface ServiceWait {
@@ -119,15 +121,28 @@ export class Suspension {
     const now = this.now();
     let earliest = Number.POSITIVE_INFINITY;
     for (const wait of this.waits) if (wait.dueAt !== undefined && wait.dueAt < earliest) earliest = wait.dueAt;
-    // A due time comes from the service's clock, which may differ from ours: never trust it for
-    // more than the longest poll interval.
-    const at = earliest > now && earliest !== Number.POSITIVE_INFINITY ? Math.min(earliest, now + POLL_MAX_MS) : now + this.backoffMs;
+    // Nothing can have changed before the earliest due time, so the first poll waits for it
+    // (§3.1); past it, or without one (a callback), polls back off from 1 s to 10 s.
+    const dueLater = earliest > now && earliest !== Number.POSITIVE_INFINITY;
+    const at = dueLater ? earliest : now + this.backoffMs;
     if (this.pollTimer && this.pollAt <= at) return;
     this.clearPoll();
     this.pollAt = at;
-    this.pollIsBackoff = !(earliest > now && earliest !== Number.POSITIVE_INFINITY) || at < earliest;
-    this.pollTimer = setTimeout(() => void this.poll(), Math.max(0, at - now));
+    this.pollIsBackoff = !dueLater;
+    // Node fires a longer timer at once; a re-check after the longest one is harmless.
+    this.pollTimer = setTimeout(() => void this.reschedulePoll(at), Math.min(Math.max(0, at - now), MAX_TIMER_MS));
     this.pollTimer.unref?.();
+  }
+
+  /** Polls when `at` has come; a timer capped at {@link MAX_TIMER_MS} fires earlier and waits again. */
+  private reschedulePoll(at: number): void {
+    if (this.now() >= at) {
+      void this.poll();
+      return;
+    }
+    this.pollTimer = undefined;
+    this.pollAt = Number.POSITIVE_INFINITY;
+    this.schedulePoll();
   }
 
   private async poll(): Promise<void> {

@@ -44,6 +44,24 @@ describe('polling while work is running', () => {
     suspension.stop();
   });
 
+  it('does not poll before a distant due time', async () => {
+    const { polls, suspension } = setup();
+    suspension.beginWork();
+    suspension.addServiceWait(3_600_000);
+    await jest.advanceTimersByTimeAsync(3_601_500);
+    expect(seconds(polls)).toEqual([3_600, 3_601]);
+    suspension.stop();
+  });
+
+  it('does not poll in a loop when the due time is beyond what a timer can hold (30 days)', async () => {
+    const { polls, suspension } = setup();
+    suspension.beginWork();
+    suspension.addServiceWait(30 * 86_400_000);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(polls).toEqual([]);
+    suspension.stop();
+  });
+
   it('backs off from 1 s at once for a wait without a due time (a callback)', async () => {
     const { polls, suspension } = setup();
     suspension.beginWork();

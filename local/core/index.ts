@@ -21,5 +21,5 @@ export {
   type ParsedExecutionArn,
   type ServiceLocation,
 } from './arns';
-export { decodeCallbackId, encodeCallbackId, type CallbackAddress } from './callbacks';
+export { decodeCallbackId, encodeCallbackId, type CallbackAddress } from './callback-ids';
 export * as limits from './limits';

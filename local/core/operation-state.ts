@@ -1,10 +1,11 @@
 /**
  * Per-type operation state machines (protocol.md §4.2) and the history events each transition
- * writes (§5.2). Functions here mutate one execution record; the facade decides when to call them
- * and what to wake afterwards.
+ * writes (§5.2). Functions here mutate one execution record; their callers decide when to call
+ * them and what to wake afterwards.
  */
 import type { ErrorObject, Operation, OperationStatus, OperationUpdate } from '@aws-sdk/client-lambda';
-import { encodeCallbackId } from './callbacks';
+import type { ChainedInvokeOutcome } from './api';
+import { encodeCallbackId } from './callback-ids';
 import { eventError, eventResult } from './history';
 import type { ExecutionRecord, OperationRecord } from './records';
 import type { TimerQueue } from './timers';
@@ -28,11 +29,6 @@ export interface ApplyEnvironment {
   /** Stops the durable target of a cancelled chained invoke. */
   cancelChainedTarget(targetExecutionArn: string): void;
 }
-
-/** How a chained invoke's target ended. */
-export type ChainedInvokeResult =
-  | { readonly status: 'SUCCEEDED'; readonly result?: string }
-  | { readonly status: 'FAILED' | 'TIMED_OUT' | 'STOPPED'; readonly error?: ErrorObject };
 
 /** Records that an operation changed, for NewExecutionState. */
 export function touch(exec: ExecutionRecord, rec: OperationRecord): void {
@@ -289,7 +285,7 @@ export function failCallback(exec: ExecutionRecord, rec: OperationRecord, error:
 }
 
 /** The chained invoke's target ended: the operation takes its status and result or error. */
-export function finishChainedInvoke(exec: ExecutionRecord, rec: OperationRecord, result: ChainedInvokeResult, now: number): void {
+export function finishChainedInvoke(exec: ExecutionRecord, rec: OperationRecord, result: ChainedInvokeOutcome, now: number): void {
   const details = (rec.op.ChainedInvokeDetails ??= {});
   const log = exec.history;
   if (result.status === 'SUCCEEDED') {

@@ -29,6 +29,14 @@ export function encodeMarker(kind: string, position: number): string {
 }
 
 /**
+ * True when the request carries a marker: absent and empty both mean "from the start".
+ * @example markerGiven(req.Marker) ? decodeMarker('list', req.Marker) : undefined
+ */
+export function markerGiven(marker: string | undefined): marker is string {
+  return marker !== undefined && marker !== '';
+}
+
+/**
  * Reads back a marker made by {@link encodeMarker} for the same `kind`.
  * @throws CoreServiceError 400 for anything else.
  */

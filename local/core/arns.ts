@@ -3,6 +3,7 @@
  * (protocol.md §6.1, §7).
  */
 import { invalidParameter, notFound } from './errors';
+import { MAX_DURATION_SECONDS } from './limits';
 import type { CoreFunctionDefinition } from './api';
 
 /** Where the emulated service lives: the partition, region and account every ARN carries. */
@@ -182,9 +183,9 @@ export function validateFunctionDefinition(def: CoreFunctionDefinition): void {
     throw invalidParameter(`Invalid function name "${def.functionName}": use 1-64 characters of [a-zA-Z0-9-_].`);
   }
   const timeout = def.durableConfig?.executionTimeoutSeconds;
-  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 31_622_400) {
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_DURATION_SECONDS) {
     throw invalidParameter(
-      `Invalid durableConfig.executionTimeoutSeconds ${String(timeout)} for ${def.functionName}: use an integer from 1 to 31622400.`,
+      `Invalid durableConfig.executionTimeoutSeconds ${String(timeout)} for ${def.functionName}: use an integer from 1 to ${MAX_DURATION_SECONDS}.`,
     );
   }
   const retention = def.durableConfig.retentionPeriodDays;

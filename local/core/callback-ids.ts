@@ -2,9 +2,9 @@
  * Callback ids: base64 of (execution id, operation id), so that a callback API call finds its
  * callback without any other index (protocol.md §6.6). Valid per §2.1: base64 alphabet, ≤ 1024 chars.
  */
+import { fromBase64, isBase64, toBase64 } from './base64';
 
 const PREFIX = 'cb1';
-const CALLBACK_ID_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Where a callback lives. */
 export interface CallbackAddress {
@@ -17,7 +17,7 @@ export interface CallbackAddress {
  * @example encodeCallbackId({ executionId: '6f1c…', operationId: 'ab12' })
  */
 export function encodeCallbackId(address: CallbackAddress): string {
-  return Buffer.from(`${PREFIX}:${address.executionId}:${address.operationId}`, 'utf8').toString('base64');
+  return toBase64(`${PREFIX}:${address.executionId}:${address.operationId}`);
 }
 
 /**
@@ -25,10 +25,10 @@ export function encodeCallbackId(address: CallbackAddress): string {
  * @example decodeCallbackId(id)?.operationId
  */
 export function decodeCallbackId(callbackId: string): CallbackAddress | undefined {
-  if (typeof callbackId !== 'string' || callbackId.length === 0 || callbackId.length > 1024 || !CALLBACK_ID_RE.test(callbackId)) {
+  if (typeof callbackId !== 'string' || callbackId.length === 0 || callbackId.length > 1024 || !isBase64(callbackId)) {
     return undefined;
   }
-  const text = Buffer.from(callbackId, 'base64').toString('utf8');
+  const text = fromBase64(callbackId);
   const parts = text.split(':');
   if (parts.length !== 3 || parts[0] !== PREFIX || !parts[1] || !parts[2]) {
     return undefined;

@@ -9,7 +9,7 @@ import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { finishExecution, startExecution } from './executions';
 import { finishChainedInvoke, type ChainedStart } from './operation-state';
-import type { ExecutionRecord, OperationRecord } from './records';
+import { awaitsResult, type ExecutionRecord, type OperationRecord } from './records';
 import { serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -70,7 +70,7 @@ export function hostChainedInvokes(state: CoreState, take: boolean): ChainedInvo
   for (const [key, { executionArn, operationId }] of state.hostInvokes) {
     const exec = state.executions.get(executionArn);
     const rec = exec?.operationsById.get(operationId);
-    if (!exec || !rec?.chained || exec.status !== 'RUNNING' || rec.op.Status !== 'STARTED') {
+    if (!exec || !rec?.chained || !awaitsResult(exec, rec)) {
       state.hostInvokes.delete(key);
       continue;
     }
@@ -103,7 +103,7 @@ export function completeChainedInvoke(state: CoreState, executionArn: string, op
     throw invalidParameter('A chained invoke result must be JSON text.');
   }
   state.hostInvokes.delete(hostInvokeKey(exec.arn, operationId));
-  if (exec.status !== 'RUNNING' || rec.op.Status !== 'STARTED') {
+  if (!awaitsResult(exec, rec)) {
     return false;
   }
   finishChainedInvoke(exec, rec, outcome, state.clock.now());

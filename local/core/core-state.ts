@@ -6,14 +6,9 @@ import type { CoreClock } from './api';
 import type { ServiceLocation } from './arns';
 import type { ExecutionStore } from './execution-store';
 import type { FunctionRegistry } from './functions';
+import type { OperationAddress } from './records';
 import type { TimerQueue } from './timers';
 import type { WakeQueue } from './wakes';
-
-/** Where a CHAINED_INVOKE operation waiting for a host lives. */
-export interface HostInvokeAddress {
-  readonly executionArn: string;
-  readonly operationId: string;
-}
 
 /**
  * Everything one service core knows and needs, passed explicitly to each of its modules.
@@ -40,5 +35,5 @@ export interface CoreState {
   /** ARNs of executions waiting for their next invocation, oldest first (scheduling.ts). */
   readonly needingInvocation: Set<string>;
   /** Chained invokes a host must perform, in request order, by `arn\0operationId` (chained-invokes.ts). */
-  readonly hostInvokes: Map<string, HostInvokeAddress>;
+  readonly hostInvokes: Map<string, OperationAddress>;
 }

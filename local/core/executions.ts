@@ -10,16 +10,10 @@ import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter } from './errors';
 import { HistoryLog, eventError, eventResult } from './history';
 import { DEFAULT_RETENTION_DAYS, MAX_ASYNC_INPUT_BYTES, MAX_SYNC_INPUT_BYTES, utf8Bytes } from './limits';
-import { finishChainedInvoke, touch } from './operation-state';
-import { closeInvocation, runningInvocation, type ExecutionRecord, type OperationRecord } from './records';
+import { addOperation, closeOperation, finishChainedInvoke, touch } from './operation-state';
+import { awaitsResult, closeInvocation, runningInvocation, type ExecutionRecord, type OperationAddress, type OperationRecord } from './records';
 import { clearNeedsInvocation, markNeedsInvocation, serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
-
-/** The CHAINED_INVOKE operation that starts an execution, when a durable function invokes another. */
-export interface ExecutionParent {
-  readonly executionArn: string;
-  readonly operationId: string;
-}
 
 /** How an execution ended: its result when SUCCEEDED, otherwise its error. */
 export interface ExecutionOutcome {
@@ -30,11 +24,12 @@ export interface ExecutionOutcome {
 /**
  * Starts an execution, or returns the existing one for a repeated name with the same input (§6.1).
  *
+ * @param parent the CHAINED_INVOKE operation that starts it, when a durable function invokes another.
  * @throws CoreServiceError 400/404 for the function reference, 413 for an oversized input, 409 for
  *   a name reused with another input.
  * @example startExecution(state, { functionName: 'orders:live', payload: '{}', invocationType: 'Event' })
  */
-export function startExecution(state: CoreState, req: StartExecutionRequest, parent?: ExecutionParent): StartExecutionResult {
+export function startExecution(state: CoreState, req: StartExecutionRequest, parent?: OperationAddress): StartExecutionResult {
   const { def, ref } = state.functions.resolve(req.functionName, req.qualifier, 'Register it before invoking it.');
   const version = resolveVersion(def, ref.qualifier, state.location);
   if (req.invocationType !== 'RequestResponse' && req.invocationType !== 'Event') {
@@ -102,10 +97,7 @@ export function startExecution(state: CoreState, req: StartExecutionRequest, par
     StartTimestamp: new Date(now),
     ExecutionDetails: payload !== undefined ? { InputPayload: payload } : {},
   };
-  const rec: OperationRecord = { op, changeSeq: 0 };
-  exec.operations.push(rec);
-  exec.operationsById.set(id, rec);
-  touch(exec, rec);
+  touch(exec, addOperation(exec, op));
   exec.history.append('ExecutionStarted', now, { Id: id, Name: name }, {
     Input: eventResult(payload),
     ExecutionTimeout: exec.executionTimeoutSeconds,
@@ -147,8 +139,7 @@ export function finishExecution(
   if (outcome.result !== undefined) exec.result = outcome.result;
   if (outcome.error !== undefined) exec.error = deepCopy(outcome.error);
   const execRec = exec.operationsById.get(exec.id) as OperationRecord;
-  execRec.op.Status = status;
-  execRec.op.EndTimestamp = new Date(now);
+  closeOperation(execRec, status, now);
   touch(exec, execRec);
   const subject = { Id: exec.id, Name: exec.name };
   if (status === 'SUCCEEDED') exec.history.append('ExecutionSucceeded', now, subject, { Result: eventResult(outcome.result) });
@@ -164,14 +155,14 @@ export function finishExecution(
 /** The calling execution's CHAINED_INVOKE takes the target's end, unless it no longer waits for it. */
 function reportToParent(
   state: CoreState,
-  address: ExecutionParent,
+  address: OperationAddress,
   status: Exclude<ExecutionStatus, 'RUNNING'>,
   outcome: ExecutionOutcome,
   now: number,
 ): void {
   const parent = state.executions.get(address.executionArn);
   const rec = parent?.operationsById.get(address.operationId);
-  if (parent && rec && parent.status === 'RUNNING' && rec.op.Status === 'STARTED') {
+  if (parent && rec && awaitsResult(parent, rec)) {
     finishChainedInvoke(parent, rec, status === 'SUCCEEDED' ? { status, result: outcome.result } : { status, error: outcome.error }, now);
     serviceChanged(state, parent);
   }

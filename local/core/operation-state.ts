@@ -35,11 +35,6 @@ export function touch(exec: ExecutionRecord, rec: OperationRecord): void {
   rec.changeSeq = ++exec.changeSeq;
 }
 
-/** The statuses in which an operation is finished. */
-export function isClosedStatus(status: OperationStatus | undefined): boolean {
-  return status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED' || status === 'TIMED_OUT' || status === 'STOPPED';
-}
-
 /** True when the execution waits on something the service will complete (§1.3 PENDING rule). */
 export function hasPendingOperation(exec: ExecutionRecord): boolean {
   return exec.operations.some(({ op }) => {
@@ -56,7 +51,8 @@ export function hasPendingOperation(exec: ExecutionRecord): boolean {
   });
 }
 
-function close(rec: OperationRecord, status: OperationStatus, now: number): void {
+/** Gives an operation its final status and end time. */
+export function closeOperation(rec: OperationRecord, status: OperationStatus, now: number): void {
   rec.op.Status = status;
   rec.op.EndTimestamp = new Date(now);
 }
@@ -69,15 +65,20 @@ function setOrDelete<T extends object, K extends keyof T>(target: T, key: K, val
   }
 }
 
+/** Adds a new operation after all others: start order is the order of every operation list. */
+export function addOperation(exec: ExecutionRecord, op: Operation): OperationRecord {
+  const rec: OperationRecord = { op, changeSeq: 0 };
+  exec.operations.push(rec);
+  exec.operationsById.set(op.Id as string, rec);
+  return rec;
+}
+
 function create(exec: ExecutionRecord, u: OperationUpdate, now: number): OperationRecord {
   const op: Operation = { Id: u.Id, Type: u.Type, Status: 'STARTED', StartTimestamp: new Date(now) };
   if (u.ParentId !== undefined) op.ParentId = u.ParentId;
   if (u.Name !== undefined) op.Name = u.Name;
   if (u.SubType !== undefined) op.SubType = u.SubType;
-  const rec: OperationRecord = { op, changeSeq: 0 };
-  exec.operations.push(rec);
-  exec.operationsById.set(op.Id as string, rec);
-  return rec;
+  return addOperation(exec, op);
 }
 
 /**
@@ -112,12 +113,12 @@ export function applyUpdate(exec: ExecutionRecord, planned: PlannedUpdate, env: 
       } else if (u.Action === 'SUCCEED') {
         setOrDelete(details, 'Result', u.Payload);
         delete details.Error;
-        close(rec, 'SUCCEEDED', now);
+        closeOperation(rec, 'SUCCEEDED', now);
         log.append('ContextSucceeded', now, op, { Result: eventResult(u.Payload) });
       } else {
         details.Error = deepCopy(u.Error ?? {});
         delete details.Result;
-        close(rec, 'FAILED', now);
+        closeOperation(rec, 'FAILED', now);
         log.append('ContextFailed', now, op, { Error: eventError(u.Error) });
       }
       break;
@@ -131,7 +132,7 @@ export function applyUpdate(exec: ExecutionRecord, planned: PlannedUpdate, env: 
         log.append('WaitStarted', now, op, { Duration: seconds, ScheduledEndTimestamp: new Date(end) });
       } else {
         env.timers.disarm('wait', exec.arn, op.Id as string);
-        close(rec, 'CANCELLED', now);
+        closeOperation(rec, 'CANCELLED', now);
         log.append('WaitCancelled', now, op, u.Error === undefined ? {} : { Error: eventError(u.Error) });
       }
       break;
@@ -155,7 +156,7 @@ export function applyUpdate(exec: ExecutionRecord, planned: PlannedUpdate, env: 
         disarmCallback(exec, rec, env.timers);
         if (u.Error !== undefined) (op.CallbackDetails ??= {}).Error = deepCopy(u.Error);
         // No history event exists for a cancelled callback (emulator rule, §4.2).
-        close(rec, 'CANCELLED', now);
+        closeOperation(rec, 'CANCELLED', now);
       }
       break;
     case 'CHAINED_INVOKE':
@@ -174,7 +175,7 @@ export function applyUpdate(exec: ExecutionRecord, planned: PlannedUpdate, env: 
         }
       } else {
         if (u.Error !== undefined) (op.ChainedInvokeDetails ??= {}).Error = deepCopy(u.Error);
-        close(rec, 'STOPPED', now);
+        closeOperation(rec, 'STOPPED', now);
         log.append('ChainedInvokeStopped', now, op, { Error: eventError(u.Error) });
         const target = rec.chained?.targetExecutionArn;
         if (target !== undefined) env.cancelChainedTarget(target);
@@ -200,12 +201,12 @@ function applyStep(exec: ExecutionRecord, rec: OperationRecord, u: OperationUpda
   if (u.Action === 'SUCCEED') {
     setOrDelete(details, 'Result', u.Payload);
     delete details.Error;
-    close(rec, 'SUCCEEDED', now);
+    closeOperation(rec, 'SUCCEEDED', now);
     log.append('StepSucceeded', now, op, { Result: eventResult(u.Payload), RetryDetails: { CurrentAttempt: attempt } });
   } else if (u.Action === 'FAIL') {
     details.Error = deepCopy(u.Error ?? {});
     delete details.Result;
-    close(rec, 'FAILED', now);
+    closeOperation(rec, 'FAILED', now);
     log.append('StepFailed', now, op, { Error: eventError(u.Error), RetryDetails: { CurrentAttempt: attempt } });
   } else {
     const delay = u.StepOptions?.NextAttemptDelaySeconds as number;
@@ -237,7 +238,7 @@ export function completeWait(exec: ExecutionRecord, rec: OperationRecord, now: n
   const { op } = rec;
   const scheduled = op.WaitDetails?.ScheduledEndTimestamp?.getTime() ?? now;
   const duration = Math.round((scheduled - (op.StartTimestamp as Date).getTime()) / 1000);
-  close(rec, 'SUCCEEDED', now);
+  closeOperation(rec, 'SUCCEEDED', now);
   exec.history.append('WaitSucceeded', now, op, { Duration: duration });
   touch(exec, rec);
 }
@@ -250,7 +251,7 @@ export function makeStepReady(exec: ExecutionRecord, rec: OperationRecord): void
 }
 
 /** The error a timed-out callback carries (§4.2). */
-export function callbackTimeoutError(onHeartbeat: boolean): ErrorObject {
+function callbackTimeoutError(onHeartbeat: boolean): ErrorObject {
   return { ErrorMessage: onHeartbeat ? 'Callback timed out on heartbeat' : 'Callback timed out' };
 }
 
@@ -259,7 +260,7 @@ export function timeOutCallback(exec: ExecutionRecord, rec: OperationRecord, onH
   const error = callbackTimeoutError(onHeartbeat);
   disarmCallback(exec, rec, timers);
   (rec.op.CallbackDetails ??= {}).Error = error;
-  close(rec, 'TIMED_OUT', now);
+  closeOperation(rec, 'TIMED_OUT', now);
   exec.history.append('CallbackTimedOut', now, rec.op, { Error: eventError(error) });
   touch(exec, rec);
 }
@@ -269,7 +270,7 @@ export function succeedCallback(exec: ExecutionRecord, rec: OperationRecord, res
   const payload = result === '' ? undefined : result;
   disarmCallback(exec, rec, timers);
   setOrDelete((rec.op.CallbackDetails ??= {}), 'Result', payload);
-  close(rec, 'SUCCEEDED', now);
+  closeOperation(rec, 'SUCCEEDED', now);
   exec.history.append('CallbackSucceeded', now, rec.op, { Result: eventResult(payload) });
   touch(exec, rec);
 }
@@ -279,7 +280,7 @@ export function failCallback(exec: ExecutionRecord, rec: OperationRecord, error:
   const stored = deepCopy(error ?? {});
   disarmCallback(exec, rec, timers);
   (rec.op.CallbackDetails ??= {}).Error = stored;
-  close(rec, 'FAILED', now);
+  closeOperation(rec, 'FAILED', now);
   exec.history.append('CallbackFailed', now, rec.op, { Error: eventError(stored) });
   touch(exec, rec);
 }
@@ -290,12 +291,12 @@ export function finishChainedInvoke(exec: ExecutionRecord, rec: OperationRecord,
   const log = exec.history;
   if (result.status === 'SUCCEEDED') {
     setOrDelete(details, 'Result', result.result);
-    close(rec, 'SUCCEEDED', now);
+    closeOperation(rec, 'SUCCEEDED', now);
     log.append('ChainedInvokeSucceeded', now, rec.op, { Result: eventResult(result.result) });
   } else {
     const error = deepCopy(result.error ?? {});
     details.Error = error;
-    close(rec, result.status, now);
+    closeOperation(rec, result.status, now);
     const type = result.status === 'FAILED' ? 'ChainedInvokeFailed' : result.status === 'TIMED_OUT' ? 'ChainedInvokeTimedOut' : 'ChainedInvokeStopped';
     log.append(type, now, rec.op, { Error: eventError(error) });
   }

@@ -1,6 +1,7 @@
 /**
  * Page sizes and markers of the paginated reads (state, history, list).
  */
+import { fromBase64, isBase64, toBase64 } from './base64';
 import { invalidParameter } from './errors';
 import { DEFAULT_PAGE_ITEMS, MAX_PAGE_ITEMS } from './limits';
 
@@ -25,7 +26,7 @@ export function pageSize(maxItems: number | undefined): number {
  * @example encodeMarker('state', 100)
  */
 export function encodeMarker(kind: string, position: number): string {
-  return Buffer.from(`${kind}:${position}`, 'utf8').toString('base64');
+  return toBase64(`${kind}:${position}`);
 }
 
 /**
@@ -41,7 +42,7 @@ export function markerGiven(marker: string | undefined): marker is string {
  * @throws CoreServiceError 400 for anything else.
  */
 export function decodeMarker(kind: string, marker: string): number {
-  const text = /^[A-Za-z0-9+/]+={0,2}$/.test(marker) ? Buffer.from(marker, 'base64').toString('utf8') : '';
+  const text = isBase64(marker) ? fromBase64(marker) : '';
   const m = /^([a-z]+):(\d{1,15})$/.exec(text);
   if (!m || m[1] !== kind || encodeMarker(kind, Number(m[2])) !== marker) {
     throw invalidParameter(`Invalid Marker "${marker}": pass the NextMarker of a previous ${kind} page unchanged.`);

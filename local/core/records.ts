@@ -23,6 +23,12 @@ export interface ChainedInvokeState {
   dispatched: boolean;
 }
 
+/** Where an operation lives: its execution and its Id. */
+export interface OperationAddress {
+  readonly executionArn: string;
+  readonly operationId: string;
+}
+
 /** One operation and its bookkeeping. */
 export interface OperationRecord {
   /** The stored value, exactly as GetState returns it (before copying). */
@@ -102,7 +108,7 @@ export interface ExecutionRecord {
   /** Payload and error bytes written so far (100 MB quota). */
   dataBytes: number;
   /** The CHAINED_INVOKE operation that started this execution, if any. */
-  readonly parent?: { readonly executionArn: string; readonly operationId: string };
+  readonly parent?: OperationAddress;
 }
 
 /** The invocation currently running, if any. */
@@ -117,6 +123,15 @@ export function runningInvocation(exec: ExecutionRecord): InvocationRecord | und
  */
 export function isOpen(exec: ExecutionRecord): boolean {
   return exec.status === 'RUNNING' && !exec.pendingClose;
+}
+
+/**
+ * True while the operation waits for a result the service delivers (a chained target's end): it is
+ * STARTED and its execution is RUNNING. Unlike {@link isOpen}, an execution whose end is decided
+ * but not yet recorded still takes such results.
+ */
+export function awaitsResult(exec: ExecutionRecord, rec: OperationRecord): boolean {
+  return exec.status === 'RUNNING' && rec.op.Status === 'STARTED';
 }
 
 /** The execution's status for an error message: `closing` once its end is decided. */

@@ -1,10 +1,10 @@
 /**
  * Checkpoint tokens: opaque base64 strings, one chain per invocation (protocol.md §3.1).
  */
+import { isBase64, toBase64 } from './base64';
 import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
 import { CheckpointMessages } from './validation';
 
-const TOKEN_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 const CLIENT_TOKEN_RE = /^[\x21-\x7E]{1,64}$/;
 
 /**
@@ -14,12 +14,12 @@ const CLIENT_TOKEN_RE = /^[\x21-\x7E]{1,64}$/;
  * @example newCheckpointToken(execId, 2, 5, randomUUID())
  */
 export function newCheckpointToken(executionId: string, invocationSeq: number, tokenSeq: number, nonce: string): string {
-  return Buffer.from(`ct1:${executionId}:${invocationSeq}:${tokenSeq}:${nonce}`, 'utf8').toString('base64');
+  return toBase64(`ct1:${executionId}:${invocationSeq}:${tokenSeq}:${nonce}`);
 }
 
 /** True when the string has the shape of a checkpoint token (§2.1: 1-2048 chars of the base64 alphabet). */
 export function isCheckpointTokenShape(token: string): boolean {
-  return token.length >= 1 && token.length <= 2048 && TOKEN_RE.test(token);
+  return token.length >= 1 && token.length <= 2048 && isBase64(token);
 }
 
 /** True when the string is a valid ClientToken (§2.1: 1-64 chars of `[\x21-\x7E]`). */

@@ -30,8 +30,9 @@ export const DEFAULT_PAGE_ITEMS = 100;
 export const CLIENT_TOKEN_TTL_MS = 15 * 60 * 1000;
 /** Default `RetentionPeriodInDays`. */
 export const DEFAULT_RETENTION_DAYS = 14;
-/** First and largest delay before re-invoking after an invocation error (§1.3). */
+/** Delay before re-invoking after a first invocation error (§1.3); it doubles with each further one. */
 export const INVOCATION_RETRY_BASE_MS = 1000;
+/** The largest delay before re-invoking after invocation errors. */
 export const INVOCATION_RETRY_MAX_MS = 60_000;
 
 /** UTF-8 size of a string. */

@@ -1,5 +1,6 @@
 /**
- * The core's internal, mutable records. Nothing here leaves the core: every read returns copies.
+ * The core's internal, mutable records, and the questions about them that several modules ask.
+ * Nothing here leaves the core: every read returns copies.
  */
 import type { CheckpointDurableExecutionResponse, ErrorObject, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
 import { eventError, type HistoryLog } from './history';

@@ -8,7 +8,7 @@ import type { CheckpointTokenInfo, InvocationOutcome, InvocationStart } from './
 import type { CoreState } from './core-state';
 import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
 import { finishAsDecided, finishExecution } from './executions';
-import { parseInvocationOutput, type ParsedInvocationOutput } from './invocation-output';
+import { INVALID_OUTPUT_ERROR_TYPE, parseInvocationOutput, type ParsedInvocationOutput } from './invocation-output';
 import { INVOCATION_RETRY_BASE_MS, INVOCATION_RETRY_MAX_MS } from './limits';
 import { hasPendingOperation } from './operation-state';
 import { closeInvocation, isOpen, runningInvocation, statusLabel, type ExecutionRecord, type InvocationRecord } from './records';
@@ -127,7 +127,7 @@ function classifyOutcome(exec: ExecutionRecord, outcome: InvocationOutcome): { p
   if (parsed.kind === 'PENDING' && !exec.pendingClose && !hasPendingOperation(exec)) {
     parsed = {
       kind: 'INVALID',
-      error: { ErrorType: 'InvalidDurableExecutionOutput', ErrorMessage: 'Cannot return PENDING status with no pending operations' },
+      error: { ErrorType: INVALID_OUTPUT_ERROR_TYPE, ErrorMessage: 'Cannot return PENDING status with no pending operations' },
     };
   }
   return parsed.kind === 'INVALID' || parsed.kind === 'FAILED' ? { parsed, error: parsed.error } : { parsed };

@@ -3,6 +3,7 @@ import { unboundedSignal } from '../context/abort';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
   checkpoint,
+  checkpointWithoutWaiting,
   describeOperation,
   nonDeterminism,
   operationIdentity,
@@ -116,8 +117,18 @@ class BatchRun<T> {
     let failed = 0;
     let reason: CompletionReason | undefined;
     let structural: { error: unknown } | undefined;
+    let abortScheduled = false;
     const abortAll = () => {
       for (const controller of controllers.values()) controller.abort();
+    };
+    // A branch settles as soon as its close is queued, a few promise turns before a sibling that
+    // finishes in the same tick queues its own. Aborting at the end of the tick lets every branch
+    // whose close is queued in the tick the batch was decided in keep its real status (rule 5), as
+    // those closes travel in one call.
+    const abortAtEndOfTick = () => {
+      if (abortScheduled) return;
+      abortScheduled = true;
+      setImmediate(abortAll);
     };
     parentSignal.addEventListener('abort', abortAll);
     try {
@@ -127,7 +138,8 @@ class BatchRun<T> {
             reason = decideCompletion(completion, { declared, succeeded, failed, finished: succeeded + failed });
           }
           const stopped = reason !== undefined || structural !== undefined || parentSignal.aborted;
-          if (stopped) abortAll();
+          if (structural !== undefined || parentSignal.aborted) abortAll();
+          else if (stopped) abortAtEndOfTick();
           while (!stopped && next < declared && (maxConcurrency === undefined || inFlight < maxConcurrency)) launch(next++);
           if (inFlight === 0 && (stopped || next >= declared)) resolve();
         };
@@ -210,7 +222,7 @@ class BatchRun<T> {
       payload = encodeCompact(this.kind.summary, reason, this.spec.branches.length, records);
       update = fitErrorUpdate(this.closingUpdate(failedBatch, message, payload, true));
     }
-    await checkpoint(this.ctx, update, this.what);
+    await checkpointWithoutWaiting(this.ctx, update, this.what);
     // One shape on first run and replay: a custom serdes' value is read back like a replay would.
     if (custom && !compact) result = hydrate(await deserializeValue(custom, payload, this.subject));
     if (failedBatch) {

@@ -110,6 +110,29 @@ export function checkpoint(host: OperationHost, update: OperationUpdate, what: s
 }
 
 /**
+ * Queues a CONTEXT's closing update (SUCCEED or FAIL) and resolves without waiting for the service
+ * to accept it, so what the code does next (the next branch of a batch, the parent's own close,
+ * the next operation) joins the same call instead of waiting a round trip. What waiting guaranteed
+ * still holds:
+ * - the queue sends in order, so anything queued afterwards (a parent's close, an at-most-once
+ *   step's START) is accepted only with this update or after it;
+ * - the update counts as work until it is accepted, and the handler flushes the queue before it
+ *   returns, so the invocation neither suspends nor returns before the call is answered;
+ * - a failed call ends the invocation whoever waits for it (protocol.md §3.3): it throws or
+ *   returns FAILED exactly as when the caller waited.
+ * Like {@link checkpoint} it rejects when the context is aborted; once the invocation has ended
+ * nothing is sent and it never settles, so code never goes on as if the context were recorded.
+ *
+ * @example
+ * await checkpointWithoutWaiting(host, { ...identity, Action: 'SUCCEED', Payload: payload }, what);
+ */
+export function checkpointWithoutWaiting(host: OperationHost, update: OperationUpdate, what: string): Promise<void> {
+  const accepted = checkpoint(host, update, what);
+  if (host.scope.signal.aborted || host.runtime.termination.terminated) return accepted;
+  return Promise.resolve();
+}
+
+/**
  * Waits until the service moves operation `id` to a state `isDone` accepts (a wait elapsing, a retry
  * becoming READY, a callback completing). While waiting, the invocation may suspend; `dueAt` tells
  * when the service is expected to finish, for polling. Rejects with {@link OperationAbortedError}

@@ -36,9 +36,10 @@ export interface CheckpointQueueOptions {
  *
  * Updates enqueued in the same tick travel in one call; one call is in flight at a time; order is
  * preserved; every call uses the newest token; each response's operations are merged into the
- * execution state before the callers are released. A failed call ends the invocation (§3.3) and
- * nothing more is sent; the promises of unsent updates then never settle, because the invocation
- * is over.
+ * execution state before the callers are released. The call after a response also waits for the
+ * end of the tick, so the code that response released (a branch closing, the next branch starting)
+ * adds its updates to it. A failed call ends the invocation (§3.3) and nothing more is sent; the
+ * promises of unsent updates then never settle, because the invocation is over.
  */
 export class CheckpointQueue {
   private token: string;
@@ -158,7 +159,7 @@ export class CheckpointQueue {
     this.inFlight = false;
     for (const entry of batch) entry.done();
     for (const resolve of polls) resolve();
-    if (this.pending.length > 0 || this.pollWaiters.length > 0) void this.sendNext();
+    if (this.pending.length > 0 || this.pollWaiters.length > 0) this.schedule();
     else this.releaseDrainWaiters();
   }
 

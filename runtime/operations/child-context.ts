@@ -1,6 +1,7 @@
 import type { DurableContextImpl } from '../context/durable-context';
 import {
   checkpoint,
+  checkpointWithoutWaiting,
   describeOperation,
   operationIdentity,
   recordedOperation,
@@ -77,6 +78,8 @@ export interface ContextOperation<T> {
  *
  * Structural errors (non-determinism, checkpoint failures, validation, abort) pass through without a
  * checkpoint. An aborted context checkpoints nothing more; its terminal update, once queued, stands.
+ * The terminal update is queued, not waited for ({@link checkpointWithoutWaiting}): the context is
+ * settled as soon as its outcome is queued.
  */
 export async function runContextOperation<T>(parent: DurableContextImpl, op: ContextOperation<T>): Promise<T> {
   throwIfAborted(parent, op.what);
@@ -121,9 +124,9 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   const size = payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
   if (size > MAX_OPERATION_PAYLOAD_BYTES) {
     // Too large to store: record success without the value and rebuild it by replaying the children.
-    await checkpoint(host, { ...identity, Action: 'SUCCEED', ContextOptions: { ReplayChildren: true } }, op.what);
+    await checkpointWithoutWaiting(host, { ...identity, Action: 'SUCCEED', ContextOptions: { ReplayChildren: true } }, op.what);
   } else {
-    await checkpoint(host, { ...identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, op.what);
+    await checkpointWithoutWaiting(host, { ...identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, op.what);
   }
   return deserializeValue(op.serdes, payload, subject);
 }
@@ -158,7 +161,7 @@ async function fail<T>(
 ): Promise<never> {
   // The error thrown now is the one recorded (after truncation), so every replay rethrows the same.
   const update = fitErrorUpdate({ ...identity, Action: 'FAIL', Error: toErrorObject(error) });
-  await checkpoint(host, update, op.what);
+  await checkpointWithoutWaiting(host, update, op.what);
   throw typedErrorFrom(op.errorClass, update.Error);
 }
 

@@ -123,7 +123,7 @@ describe('ctx.parallel', () => {
       const calls = checkpointCalls(run.invocations[0].dataPlaneCalls);
       // 50 × (branch START, step START, step SUCCEED, branch SUCCEED) + parent START/SUCCEED = 202 updates.
       expect(calls.flatMap(updatesOf)).toHaveLength(202);
-      // Measured: 3 calls (all STARTs and step closes, then the branch closes, then the parent close).
+      // Measured: 2 calls (all STARTs and step closes, then the branch closes with the parent close).
       expect(calls.length).toBeLessThanOrEqual(3);
     });
   });

@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MAX_DURATION_SECONDS } from './core/limits';
 import { FunctionRegistrationError } from './hosting/hosted-function';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
@@ -161,7 +162,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     realTime: flags.has('--real-time'),
     freshProcess: flags.has('--fresh-process'),
     executionName,
-    executionTimeout: seconds(values, '--execution-timeout', 31_622_400),
+    executionTimeout: seconds(values, '--execution-timeout', MAX_DURATION_SECONDS),
     timeout: seconds(values, '--timeout', 900),
     verbose: flags.has('--verbose'),
   };

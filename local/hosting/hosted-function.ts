@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CoreFunctionDefinition } from '../core/api';
+import { MAX_DURATION_SECONDS } from '../core/limits';
 
 /**
  * A function to register with the local service.
@@ -77,7 +78,6 @@ const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 const VERSION_PATTERN = /^[1-9][0-9]{0,9}$/;
 const ALIAS_PATTERN = /^(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}$/;
 const EXPORT_PATTERN = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const MAX_EXECUTION_TIMEOUT_SECONDS = 31_622_400;
 
 /**
  * Validates options and applies defaults. `bundlePath` overrides the file to load (used when a
@@ -106,7 +106,7 @@ export function resolveHostedFunction(options: HostedFunctionOptions, bundlePath
       `Bundle '${options.bundle}' of function ${options.name} does not exist; build it first or give the path of the bundled .js file.`,
     );
   }
-  const executionTimeoutSeconds = integerOption(options.name, 'executionTimeout', options.executionTimeout, 86_400, 1, MAX_EXECUTION_TIMEOUT_SECONDS);
+  const executionTimeoutSeconds = integerOption(options.name, 'executionTimeout', options.executionTimeout, 86_400, 1, MAX_DURATION_SECONDS);
   const retentionDays = integerOption(options.name, 'retentionDays', options.retentionDays, 14, 1, 90);
   const timeoutSeconds = integerOption(options.name, 'timeout', options.timeout, 60, 1, 900);
   const memorySize = integerOption(options.name, 'memorySize', options.memorySize, 128, 128, 10_240);

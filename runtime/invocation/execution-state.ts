@@ -39,14 +39,6 @@ export class ExecutionState {
     return undefined;
   }
 
-  /** True when nothing but the EXECUTION operation is recorded: the first invocation. */
-  isFirstInvocation(): boolean {
-    for (const operation of this.operations.values()) {
-      if (operation.Type !== 'EXECUTION') return false;
-    }
-    return true;
-  }
-
   /** Replaces each returned operation by id (whole-object replace) and wakes its listeners. */
   merge(operations: readonly Operation[] | undefined): void {
     if (!operations) return;

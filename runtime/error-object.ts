@@ -47,16 +47,16 @@ export function toErrorObject(error: unknown): ErrorObject {
 
 /**
  * Rebuilds the original error from its `ErrorObject`: an `Error` whose `name`, `message`, own data and
- * cause chain are the recorded ones.
+ * cause chain are the recorded ones (the top of the chain is built like any link of it).
  */
-export function originalErrorFrom(object: ErrorObject | undefined): Error {
-  const message = object?.ErrorMessage ?? 'Unknown error';
-  const error = new Error(message);
-  error.name = object?.ErrorType ?? 'Error';
+function originalErrorFrom(object: ErrorObject | undefined): Error {
   const envelope = parseEnvelope(object?.ErrorData);
-  if (envelope?.data) Object.assign(error, envelope.data);
-  if (envelope?.cause) Object.defineProperty(error, 'cause', { value: rebuildCause(envelope.cause), writable: true, configurable: true });
-  return error;
+  return rebuildCause({
+    name: object?.ErrorType ?? 'Error',
+    message: object?.ErrorMessage ?? 'Unknown error',
+    data: envelope?.data,
+    cause: envelope?.cause,
+  });
 }
 
 /**
@@ -89,8 +89,9 @@ const TRUNCATION_MARK = '…[truncated]';
  * own data of an error, a batch summary) and is useless once cut.
  */
 export function truncateErrorToFit(error: ErrorObject, measure: (candidate: ErrorObject) => number, limit: number): ErrorObject {
+  // Returned as is when it fits, so a caller can tell by identity that nothing was cut.
+  if (measure(error) <= limit) return error;
   let candidate: ErrorObject = { ...error };
-  if (measure(candidate) <= limit) return candidate;
   if (candidate.StackTrace) {
     candidate = { ...candidate };
     delete candidate.StackTrace;

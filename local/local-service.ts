@@ -19,6 +19,7 @@ import {
 import { RealClock, ServiceClock, VirtualClock } from './clock';
 import { assertLocalReference, functionArn, parseFunctionReference, resolveVersion } from './core/arns';
 import { DurableServiceCore } from './core';
+import { readFullHistory } from './execution-history';
 import { FaultInjector, FaultPlan } from './faults';
 import { FunctionHost, PERMANENT_INVOCATION_ERRORS } from './hosting/function-host';
 import { HostedFunction, HostedFunctionOptions, resolveHostedFunction, toCoreDefinition } from './hosting/hosted-function';
@@ -375,14 +376,7 @@ export class LocalDurableService {
 
   /** Every history event of an execution, oldest first, with execution data. */
   history(executionArn: string): Event[] {
-    const events: Event[] = [];
-    let marker: string | undefined;
-    do {
-      const page = this.core.getHistory({ DurableExecutionArn: executionArn, MaxItems: 1000, Marker: marker });
-      events.push(...(page.Events ?? []));
-      marker = page.NextMarker;
-    } while (marker !== undefined && marker !== '');
-    return events;
+    return readFullHistory(this.core, executionArn);
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   type ExecutionSchedule,
   type InvocationOutcome,
 } from '../core';
+import { readFullHistory } from '../execution-history';
 import type { FaultPlan } from '../faults';
 import { createInProcessLambdaClient, type InProcessLambdaClient, type RecordedCall, type RetryBackoff } from '../in-process-client';
 import { ExecutionScheduler, errorObjectFrom, type InvocationContext, type InvocationReport } from '../scheduler';
@@ -226,13 +227,7 @@ export class InProcessDurableService {
   /** Describes an execution as it stands now (running or not). */
   describe(executionArn: string): RunResult {
     const exec = this.core.getExecution({ DurableExecutionArn: executionArn });
-    const history: Event[] = [];
-    let marker: string | undefined;
-    do {
-      const page = this.core.getHistory({ DurableExecutionArn: executionArn, MaxItems: 1000, Marker: marker });
-      history.push(...(page.Events ?? []));
-      marker = page.NextMarker;
-    } while (marker);
+    const history = readFullHistory(this.core, executionArn);
     const byRequest = new Map<string, RecordedCall[]>();
     for (const call of this.calls) {
       if (call.input.DurableExecutionArn !== executionArn) continue;

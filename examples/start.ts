@@ -16,6 +16,7 @@
  */
 import { formatReport, formatSummaryTable } from '../integ/assertions';
 import { runScenariosLocally } from '../integ/local-backend/run-locally';
+import { exitWith } from '../local/exit-code';
 import { formatTimeline } from '../local/timeline';
 
 async function main(): Promise<number> {
@@ -51,12 +52,4 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    process.exitCode = 1;
-  },
-);
+void exitWith(main());

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SCENARIO_ASSERTIONS, formatReport, formatSummaryTable, runScenario, type ScenarioReport } from './assertions';
 import { DEFAULT_STACK_NAME, SCENARIO_NAMES, parseScenarioName, qualifiedFunctionName, type ScenarioName } from './catalog';
+import { exitWith } from '../local/exit-code';
 
 const USAGE = `Usage: ts-node --transpile-only integ/run-against-aws.ts --region <region> [options]
 
@@ -154,13 +155,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.stack ?? error.message : error);
-      process.exitCode = 1;
-    },
-  );
+  void exitWith(main());
 }

@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_DURATION_SECONDS } from './core/limits';
+import { exitWith } from './exit-code';
 import { FunctionRegistrationError } from './hosting/hosted-function';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
@@ -275,13 +276,5 @@ export function formatRun(run: ExecutionRun): string {
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  void exitWith(runCli(process.argv.slice(2)), { errorPrefix: 'error: ' });
 }

@@ -1,5 +1,18 @@
 import { SerdesError } from './errors';
 
+/** Largest payload the service stores per operation (protocol.md §7). */
+export const MAX_OPERATION_PAYLOAD_BYTES = 262_144;
+
+/**
+ * Size in UTF-8 bytes of a serialised payload, as the service counts it; no payload is 0.
+ *
+ * @example
+ * if (payloadBytes(payload) > MAX_OPERATION_PAYLOAD_BYTES) recordWithoutPayload();
+ */
+export function payloadBytes(payload: string | undefined): number {
+  return payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
+}
+
 /**
  * What a serdes is told about the value it handles.
  *

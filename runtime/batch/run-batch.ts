@@ -15,8 +15,7 @@ import { fitErrorUpdate, MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObj
 import { ChildContextError, isStructuralError, MapError, OperationAbortedError, ParallelError } from '../errors';
 import { operationId } from '../ids';
 import { runContextOperation, runVirtualContext } from '../operations/child-context';
-import { MAX_OPERATION_PAYLOAD_BYTES } from '../operations/step';
-import { deserializeValue, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
+import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
 import type { BatchNesting, DurableContext } from '../types';
 import { BatchResult, type BatchItem, type BatchResultData } from './batch-result';
 import { decideCompletion, type CompletionConfig, type CompletionReason } from './completion-policy';
@@ -343,7 +342,7 @@ class BatchRun<T> {
  */
 function summaryDoesNotFit(update: OperationUpdate, summary: string | undefined): boolean {
   if (update.Error) return update.Error.ErrorData !== summary || Buffer.byteLength(JSON.stringify(update), 'utf8') > MAX_ERROR_UPDATE_BYTES;
-  return update.Payload !== undefined && Buffer.byteLength(update.Payload, 'utf8') > MAX_OPERATION_PAYLOAD_BYTES;
+  return payloadBytes(update.Payload) > MAX_OPERATION_PAYLOAD_BYTES;
 }
 
 function hydrate<T>(value: unknown): BatchResult<T> {

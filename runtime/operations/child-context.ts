@@ -11,9 +11,8 @@ import {
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, OperationAbortedError, ValidationError } from '../errors';
 import { validateName } from '../names';
-import { deserializeValue, Serdes, serializeValue, type SerdesSubject } from '../serdes';
+import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
 import type { ChildContextConfig, ChildContextFunction } from '../types';
-import { MAX_OPERATION_PAYLOAD_BYTES } from './step';
 
 const SUB_TYPE = /^[a-zA-Z0-9_-]{1,32}$/;
 
@@ -121,8 +120,7 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   } catch (error) {
     return fail(host, identity, op, error);
   }
-  const size = payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
-  if (size > MAX_OPERATION_PAYLOAD_BYTES) {
+  if (payloadBytes(payload) > MAX_OPERATION_PAYLOAD_BYTES) {
     // Too large to store: record success without the value and rebuild it by replaying the children.
     await checkpointWithoutWaiting(host, { ...identity, Action: 'SUCCEED', ContextOptions: { ReplayChildren: true } }, op.what);
   } else {

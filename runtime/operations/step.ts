@@ -18,11 +18,8 @@ import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterr
 import { createLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
-import { deserializeValue, Serdes, serializeValue, type SerdesSubject } from '../serdes';
+import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
 import { StepSemantics, type StepConfig, type StepContext, type StepFunction } from '../types';
-
-/** Largest payload the service stores per operation (protocol.md §7). */
-export const MAX_OPERATION_PAYLOAD_BYTES = 262_144;
 
 let defaultRetry: RetryStrategy | undefined;
 
@@ -174,7 +171,7 @@ class StepRun<T> {
     let payload: string | undefined;
     try {
       payload = await serializeValue(this.config.serdes, value, this.subject);
-      const size = payload === undefined ? 0 : Buffer.byteLength(payload, 'utf8');
+      const size = payloadBytes(payload);
       if (size > MAX_OPERATION_PAYLOAD_BYTES) {
         throw new SerdesError(
           `The result of ${this.what} is ${size} bytes once serialised; the service stores at most ${MAX_OPERATION_PAYLOAD_BYTES} ` +

@@ -219,16 +219,3 @@ export function synthesizeScenarios(outdir: string, stackName: string = DEFAULT_
     checkerBundleFile: functionBundleFile(assembly, built.assertionStack.stackName, checkerLogicalId),
   };
 }
-
-/**
- * Reads an assembly that `cdk synth` already wrote (e.g. `cdk.out`) and locates the bundles.
- *
- * @example
- * scenarioBundlesFromDirectory('cdk.out')['happy-path'].bundleFile; // 'cdk.out/asset.…/index.js'
- */
-export function scenarioBundlesFromDirectory(
-  assemblyDir: string,
-  stackName: string = DEFAULT_STACK_NAME,
-): Record<ScenarioName, ScenarioBundle> {
-  return scenarioBundles(new cxapi.CloudAssembly(assemblyDir), stackName);
-}

@@ -44,13 +44,7 @@ export function toWholeSeconds(duration: Duration, what: string): number {
   if (total <= 0) {
     throw new ValidationError(`${what} must be longer than zero; got ${describe(duration)}. Pass e.g. Duration.seconds(1).`);
   }
-  const seconds = Math.max(1, Math.ceil(total));
-  if (seconds > MAX_DURATION_SECONDS) {
-    throw new ValidationError(
-      `${what} is ${seconds} seconds, above the service maximum of ${MAX_DURATION_SECONDS} seconds (366 days).`,
-    );
-  }
-  return seconds;
+  return roundUpWithinMaximum(total, what);
 }
 
 /**
@@ -60,7 +54,7 @@ export function toWholeSeconds(duration: Duration, what: string): number {
  */
 export function toDelaySeconds(duration: Duration, what: string): number {
   const total = toExactSeconds(duration, what);
-  return total <= 0 ? 1 : toWholeSeconds(duration, what);
+  return total <= 0 ? 1 : roundUpWithinMaximum(total, what);
 }
 
 /**
@@ -68,8 +62,18 @@ export function toDelaySeconds(duration: Duration, what: string): number {
  */
 export function toWholeSecondsOrZero(duration: Duration, what: string): number {
   const total = toExactSeconds(duration, what);
-  if (total === 0) return 0;
-  return toWholeSeconds(duration, what);
+  return total === 0 ? 0 : roundUpWithinMaximum(total, what);
+}
+
+/** Rounds a positive number of seconds up to whole seconds, refusing more than the service maximum. */
+function roundUpWithinMaximum(total: number, what: string): number {
+  const seconds = Math.max(1, Math.ceil(total));
+  if (seconds > MAX_DURATION_SECONDS) {
+    throw new ValidationError(
+      `${what} is ${seconds} seconds, above the service maximum of ${MAX_DURATION_SECONDS} seconds (366 days).`,
+    );
+  }
+  return seconds;
 }
 
 function toExactSeconds(duration: Duration, what: string): number {

@@ -1,4 +1,4 @@
-import type { Operation } from '@aws-sdk/client-lambda';
+import type { ErrorObject, Operation } from '@aws-sdk/client-lambda';
 import { NotDurableInvocationError } from '../errors';
 
 /**
@@ -22,7 +22,7 @@ export interface DurableInvocationEvent {
  */
 export type DurableInvocationOutput =
   | { Status: 'SUCCEEDED'; Result?: string }
-  | { Status: 'FAILED'; Error: import('@aws-sdk/client-lambda').ErrorObject }
+  | { Status: 'FAILED'; Error: ErrorObject }
   | { Status: 'PENDING' };
 
 /**
@@ -33,10 +33,8 @@ export function parseInvocationEvent(event: unknown): DurableInvocationEvent {
   const candidate = event !== null && typeof event === 'object' ? (event as Partial<DurableInvocationEvent>) : undefined;
   const arn = candidate?.DurableExecutionArn;
   const token = candidate?.CheckpointToken;
-  if (typeof arn !== 'string' || arn === '' || typeof token !== 'string' || token === '') {
-    const missing = [typeof arn !== 'string' || arn === '' ? 'DurableExecutionArn' : undefined, typeof token !== 'string' || token === '' ? 'CheckpointToken' : undefined]
-      .filter(Boolean)
-      .join(' and ');
+  if (!isSet(arn) || !isSet(token)) {
+    const missing = [isSet(arn) ? undefined : 'DurableExecutionArn', isSet(token) ? undefined : 'CheckpointToken'].filter(Boolean).join(' and ');
     throw new NotDurableInvocationError(
       `This handler was invoked with an event that is not a durable invocation (missing ${missing}). ` +
         'Durable execution is probably not enabled on the function: deploy it with a durable config ' +
@@ -50,6 +48,10 @@ export function parseInvocationEvent(event: unknown): DurableInvocationEvent {
     CheckpointToken: token,
     InitialExecutionState: { Operations: Array.isArray(state?.Operations) ? state.Operations : [], NextMarker: state?.NextMarker },
   };
+}
+
+function isSet(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 /**

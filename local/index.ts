@@ -18,6 +18,7 @@ export {
   type RegisteredFunction,
   type RunOptions,
 } from './local-service';
+export type { ExecutionOutcome } from './execution-outcome';
 export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting/hosted-function';
 export type { OutputSink } from './hosting/sandbox';
 export { consoleLogger, silentLogger, type ServiceLogger } from './http/logger';

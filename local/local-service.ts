@@ -14,12 +14,12 @@ import {
   GetDurableExecutionResponse,
   LambdaClient,
   LambdaClientConfig,
-  Operation,
 } from '@aws-sdk/client-lambda';
 import { RealClock, ServiceClock, VirtualClock } from './clock';
 import { assertLocalReference, functionArn, parseFunctionReference, resolveVersion } from './core/arns';
 import { DurableServiceCore } from './core';
 import { readFullHistory } from './execution-history';
+import type { ExecutionOutcome } from './execution-outcome';
 import { FaultInjector, FaultPlan } from './faults';
 import { FunctionHost, PERMANENT_INVOCATION_ERRORS } from './hosting/function-host';
 import { HostedFunction, HostedFunctionOptions, resolveHostedFunction, toCoreDefinition } from './hosting/hosted-function';
@@ -152,19 +152,8 @@ export interface InvocationSummary {
  * @example
  * const { status, result, history, timeline } = await svc.run('orders:live', { orderId: '42' });
  */
-export interface ExecutionRun {
-  readonly executionArn: string;
+export interface ExecutionRun extends ExecutionOutcome {
   readonly executionName: string;
-  readonly status: ExecutionStatus;
-  /** The parsed result of a SUCCEEDED execution (undefined when it returned nothing). */
-  readonly result?: unknown;
-  /** The result as JSON text, as the service stores it. */
-  readonly resultPayload?: string;
-  readonly error?: ErrorObject;
-  /** Every operation, in start order, nothing omitted. */
-  readonly operations: Operation[];
-  /** Every history event, oldest first, with execution data. */
-  readonly history: Event[];
   readonly invocations: InvocationSummary[];
   /** The readable operation timeline (see `formatTimeline`). */
   readonly timeline: string;

@@ -3,7 +3,7 @@
  * clock (virtual by default) and an in-process `LambdaClient`. Handlers are plain functions
  * called with the durable event, as Lambda would call them.
  */
-import type { ErrorObject, Event, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
+import type { ErrorObject, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
 import { RealClock, VirtualClock, type ServiceClock } from '../clock';
 import {
   DurableServiceCore,
@@ -15,6 +15,7 @@ import {
   type InvocationOutcome,
 } from '../core';
 import { readFullHistory } from '../execution-history';
+import type { ExecutionOutcome } from '../execution-outcome';
 import type { FaultPlan } from '../faults';
 import { createInProcessLambdaClient, type InProcessLambdaClient, type RecordedCall, type RetryBackoff } from '../in-process-client';
 import { ExecutionScheduler, errorObjectFrom, type InvocationContext, type InvocationReport } from '../scheduler';
@@ -95,18 +96,7 @@ export interface RunInvocation {
 }
 
 /** An execution as it ended. */
-export interface RunResult {
-  readonly executionArn: string;
-  readonly status: ExecutionStatus;
-  /** The parsed result (JSON) when the execution succeeded with one. */
-  readonly result?: unknown;
-  /** The raw result text. */
-  readonly resultPayload?: string;
-  readonly error?: ErrorObject;
-  /** Every operation, in start order, nothing omitted. */
-  readonly operations: Operation[];
-  /** Every history event, oldest first. */
-  readonly history: Event[];
+export interface RunResult extends ExecutionOutcome {
   readonly invocations: RunInvocation[];
 }
 

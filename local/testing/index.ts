@@ -17,6 +17,7 @@ export {
   type RunOptions,
   type RunResult,
 } from './in-process-service';
+export type { ExecutionOutcome } from '../execution-outcome';
 export type { RecordedCall } from '../in-process-client';
 export type { FaultKind, FaultPlan, FaultRule } from '../faults';
 export type { InvocationReport } from '../scheduler';

@@ -72,6 +72,8 @@ describe('checkpoint failures', () => {
     const run = await svc.run('orders');
     expect(run.status).toBe('SUCCEEDED');
     expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
+    expect(thrown).toHaveLength(1);
+    expect(thrown[0]).toBeInstanceOf(CheckpointError);
     expect(thrown[0].kind).toBe('stale-token');
     expect(thrown[0].message).toMatch(/superseded/);
   });

@@ -13,7 +13,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MAX_DURATION_SECONDS } from './core/limits';
 import { exitWith } from './exit-code';
-import { FunctionRegistrationError } from './hosting/hosted-function';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
 
@@ -243,7 +242,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     output.write('stdout', formatRun(run));
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
-    const message = error instanceof FunctionRegistrationError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     output.write('stderr', `error: ${message}\n`);
     return 1;
   } finally {

@@ -171,7 +171,8 @@ async function runInvocation(
     return await finish(runtime, await succeeded(runtime, first.value));
   } finally {
     // The invocation is over: code still running (an abandoned branch) must not poll or checkpoint.
-    suspension.stop();
+    // Terminating stops both the queue and the polling (each listens for it); once the outcome is
+    // decided this is a no-op, as they stopped then.
     termination.terminate({ kind: 'suspend' });
   }
 }

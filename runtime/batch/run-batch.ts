@@ -2,6 +2,7 @@ import type { Operation, OperationUpdate } from '@aws-sdk/client-lambda';
 import { unboundedSignal } from '../context/abort';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  abortedBeforeFinishing,
   checkpoint,
   checkpointWithoutWaiting,
   describeOperation,
@@ -170,7 +171,7 @@ class BatchRun<T> {
       parentSignal.removeEventListener('abort', abortAll);
     }
     if (structural) throw structural.error;
-    if (parentSignal.aborted) throw new OperationAbortedError(`${this.what} was aborted before it finished; its outcome is not recorded.`);
+    if (parentSignal.aborted) throw abortedBeforeFinishing(this.what);
     return { reason: reason ?? 'ALL_COMPLETED', records: records.filter((record) => record !== undefined) };
   }
 

@@ -93,6 +93,14 @@ export function throwIfAborted(host: OperationHost, what: string): void {
 }
 
 /**
+ * The error a context operation (a child context, a batch) rejects with when its context is aborted
+ * before the operation could record an outcome.
+ */
+export function abortedBeforeFinishing(what: string): OperationAbortedError {
+  return new OperationAbortedError(`${what} was aborted before it finished; its outcome is not recorded.`);
+}
+
+/**
  * Queues an update unless the context is aborted (an aborted context emits no further checkpoints);
  * resolves when the service has accepted it.
  */
@@ -149,9 +157,8 @@ export function waitForOperation(
   const current = state.get(id);
   if (current && isDone(current)) return Promise.resolve(current);
   const signal = host.scope.signal;
-  if (signal.aborted) {
-    return Promise.reject(new OperationAbortedError(`${what} stopped waiting: ${host.scope.description} was aborted.`));
-  }
+  const stopped = () => new OperationAbortedError(`${what} stopped waiting: ${host.scope.description} was aborted.`);
+  if (signal.aborted) return Promise.reject(stopped());
   return new Promise<Operation>((resolve, reject) => {
     const wait = suspension.addServiceWait(dueAt(current));
     const cleanup = () => {
@@ -169,7 +176,7 @@ export function waitForOperation(
     });
     const onAbort = () => {
       cleanup();
-      reject(new OperationAbortedError(`${what} stopped waiting: ${host.scope.description} was aborted.`));
+      reject(stopped());
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -177,14 +184,15 @@ export function waitForOperation(
 
 /** Settles with `promise`, or rejects with {@link OperationAbortedError} as soon as `signal` fires. */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  const stopped = () => new OperationAbortedError(`${what} stopped waiting: its context was aborted.`);
   if (signal.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(new OperationAbortedError(`${what} stopped waiting: its context was aborted.`));
+    return Promise.reject(stopped());
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       promise.catch(() => undefined);
-      reject(new OperationAbortedError(`${what} stopped waiting: its context was aborted.`));
+      reject(stopped());
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(

@@ -1,5 +1,6 @@
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  abortedBeforeFinishing,
   checkpoint,
   checkpointWithoutWaiting,
   describeOperation,
@@ -9,7 +10,7 @@ import {
   type OperationIdentity,
 } from '../context/operation-support';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
-import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, OperationAbortedError, ValidationError } from '../errors';
+import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, ValidationError } from '../errors';
 import { validateName } from '../names';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
 import type { ChildContextConfig, ChildContextFunction } from '../types';
@@ -110,10 +111,10 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
     value = await op.body(child);
   } catch (error) {
     if (isStructuralError(error)) throw error;
-    if (op.signal.aborted) throw aborted(op);
+    if (op.signal.aborted) throw abortedBeforeFinishing(op.what);
     return fail(host, identity, op, mapError(op, error));
   }
-  if (op.signal.aborted) throw aborted(op);
+  if (op.signal.aborted) throw abortedBeforeFinishing(op.what);
   let payload: string | undefined;
   try {
     payload = await serializeValue(op.serdes, value, subject);
@@ -170,10 +171,6 @@ function mapError<T>(op: ContextOperation<T>, error: unknown): unknown {
   } catch (mappingError) {
     return mappingError;
   }
-}
-
-function aborted<T>(op: ContextOperation<T>): OperationAbortedError {
-  return new OperationAbortedError(`${op.what} was aborted before it finished; its outcome is not recorded.`);
 }
 
 async function roundTrip<T>(serdes: Serdes<T>, value: T, subject: SerdesSubject): Promise<T> {

@@ -119,7 +119,12 @@ export const RetryPresets = {
 
 function matches(matcher: string | RegExp | (abstract new (...args: never[]) => Error), error: Error): boolean {
   if (typeof matcher === 'string') return error.message.includes(matcher);
-  if (matcher instanceof RegExp) return matcher.test(error.message);
+  // A global or sticky pattern keeps its position between test() calls; reset it so the same
+  // message matches on every attempt, not on every other one.
+  if (matcher instanceof RegExp) {
+    matcher.lastIndex = 0;
+    return matcher.test(error.message);
+  }
   return error instanceof matcher;
 }
 

@@ -19,7 +19,7 @@ import { RealClock, ServiceClock, VirtualClock } from './clock';
 import { assertLocalReference, functionArn, parseFunctionReference, resolveVersion } from './core/arns';
 import { DurableServiceCore } from './core';
 import { readFullHistory } from './execution-history';
-import type { ExecutionOutcome } from './execution-outcome';
+import { describeOutcome, type ExecutionOutcome } from './execution-outcome';
 import { FaultInjector, FaultPlan } from './faults';
 import { FunctionHost, PERMANENT_INVOCATION_ERRORS } from './hosting/function-host';
 import { HostedFunction, HostedFunctionOptions, resolveHostedFunction, toCoreDefinition } from './hosting/hosted-function';
@@ -337,17 +337,10 @@ export class LocalDurableService {
    * @throws CoreServiceError 404 for an unknown ARN.
    */
   describe(executionArn: string): ExecutionRun {
-    const execution: GetDurableExecutionResponse = this.core.getExecution({ DurableExecutionArn: executionArn });
-    const history = this.history(executionArn);
-    const resultPayload = execution.Status === 'SUCCEEDED' ? execution.Result : undefined;
+    const outcome = describeOutcome(this.core, executionArn);
+    const history = outcome.history;
     return {
-      executionArn,
-      executionName: execution.DurableExecutionName as string,
-      status: execution.Status as ExecutionStatus,
-      ...(resultPayload !== undefined && resultPayload !== '' ? { result: JSON.parse(resultPayload) as unknown, resultPayload } : {}),
-      ...(execution.Error !== undefined ? { error: execution.Error } : {}),
-      operations: this.core.getOperations(executionArn),
-      history,
+      ...outcome,
       invocations: history
         .filter((event) => event.EventType === 'InvocationCompleted')
         .map((event) => {

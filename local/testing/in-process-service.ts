@@ -3,7 +3,7 @@
  * clock (virtual by default) and an in-process `LambdaClient`. Handlers are plain functions
  * called with the durable event, as Lambda would call them.
  */
-import type { ErrorObject, ExecutionStatus, Operation } from '@aws-sdk/client-lambda';
+import type { ErrorObject, Operation } from '@aws-sdk/client-lambda';
 import { RealClock, VirtualClock, type ServiceClock } from '../clock';
 import {
   DurableServiceCore,
@@ -14,8 +14,7 @@ import {
   type ExecutionSchedule,
   type InvocationOutcome,
 } from '../core';
-import { readFullHistory } from '../execution-history';
-import type { ExecutionOutcome } from '../execution-outcome';
+import { describeOutcome, type ExecutionOutcome } from '../execution-outcome';
 import type { FaultPlan } from '../faults';
 import { createInProcessLambdaClient, type InProcessLambdaClient, type RecordedCall, type RetryBackoff } from '../in-process-client';
 import { ExecutionScheduler, errorObjectFrom, type InvocationContext, type InvocationReport } from '../scheduler';
@@ -216,8 +215,7 @@ export class InProcessDurableService {
 
   /** Describes an execution as it stands now (running or not). */
   describe(executionArn: string): RunResult {
-    const exec = this.core.getExecution({ DurableExecutionArn: executionArn });
-    const history = readFullHistory(this.core, executionArn);
+    const outcome = describeOutcome(this.core, executionArn);
     const byRequest = new Map<string, RecordedCall[]>();
     for (const call of this.calls) {
       if (call.input.DurableExecutionArn !== executionArn) continue;
@@ -234,22 +232,9 @@ export class InProcessDurableService {
       outcome: r.outcome,
       dataPlaneCalls: byRequest.get(r.requestId) ?? [],
     }));
-    let result: unknown;
-    if (exec.Result !== undefined && exec.Result !== '') {
-      try {
-        result = JSON.parse(exec.Result);
-      } catch {
-        result = undefined;
-      }
-    }
+    const { executionName: _executionName, ...shared } = outcome;
     return {
-      executionArn,
-      status: exec.Status as ExecutionStatus,
-      ...(result !== undefined ? { result } : {}),
-      ...(exec.Result !== undefined ? { resultPayload: exec.Result } : {}),
-      ...(exec.Error !== undefined ? { error: exec.Error } : {}),
-      operations: this.core.getOperations(executionArn),
-      history,
+      ...shared,
       invocations,
     };
   }

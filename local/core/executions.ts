@@ -2,7 +2,7 @@
  * The life of an execution as a whole: its start (idempotent by name, §6.1), and its end
  * (decided by the handler, stopped, or timed out), which it reports to a calling chained invoke.
  */
-import type { ErrorObject, ExecutionStatus, Operation, StopDurableExecutionRequest, StopDurableExecutionResponse } from '@aws-sdk/client-lambda';
+import type { ErrorObject, Operation, StopDurableExecutionRequest, StopDurableExecutionResponse } from '@aws-sdk/client-lambda';
 import type { StartExecutionRequest, StartExecutionResult } from './api';
 import { executionArn as buildExecutionArn, functionArn, resolveVersion, validateExecutionName } from './arns';
 import { deepCopy } from './clone';
@@ -14,6 +14,9 @@ import { addOperation, closeOperation, finishChainedInvoke, touch } from './oper
 import { awaitsResult, closeInvocation, runningInvocation, type ExecutionRecord, type OperationAddress, type OperationRecord } from './records';
 import { clearNeedsInvocation, markNeedsInvocation, serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
+
+/** How an execution can end (pausing and deleting are not ends). */
+export type TerminalExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'STOPPED' | 'TIMED_OUT';
 
 /** How an execution ended: its result when SUCCEEDED, otherwise its error. */
 export interface ExecutionOutcome {
@@ -116,7 +119,7 @@ export function startExecution(state: CoreState, req: StartExecutionRequest, par
 export function finishExecution(
   state: CoreState,
   exec: ExecutionRecord,
-  status: Exclude<ExecutionStatus, 'RUNNING'>,
+  status: TerminalExecutionStatus,
   outcome: ExecutionOutcome,
 ): void {
   const now = state.clock.now();
@@ -156,7 +159,7 @@ export function finishExecution(
 function reportToParent(
   state: CoreState,
   address: OperationAddress,
-  status: Exclude<ExecutionStatus, 'RUNNING'>,
+  status: TerminalExecutionStatus,
   outcome: ExecutionOutcome,
   now: number,
 ): void {

@@ -205,6 +205,7 @@ export class DurableFunction extends lambda.Function {
     }
     const execution = attachExecutionPolicy(this, role, {
       includeLogs: ownRole,
+      functionName: functionOptions.functionName,
       logGroupName: functionOptions.logGroup?.logGroupRef.logGroupName ?? `/aws/lambda/${this.functionName}`,
     });
     this.checkpointPolicy = execution.policy;
@@ -212,8 +213,8 @@ export class DurableFunction extends lambda.Function {
     Annotations.of(this).acknowledgeInfo(CDK_DURABLE_CONFIG_INFO, 'replaced by the acknowledgeable warning of cdk-durable-function');
     Annotations.of(this).addWarningV2(REPLACES_FUNCTION_WARNING,
       `${this.node.path} is a durable function. Turning durability on for a function that already exists replaces it (a new `
-      + 'function, a new ARN); a new function is not affected. Acknowledge this once for the app with '
-      + `Annotations.of(app).acknowledgeWarning('${REPLACES_FUNCTION_WARNING}').`);
+      + 'function, a new ARN); a new function is not affected. Acknowledge it once per stack with '
+      + `Annotations.of(stack).acknowledgeWarning('${REPLACES_FUNCTION_WARNING}').`);
 
     if (durableStateKey !== undefined) {
       // The L1 of aws-cdk-lib 2.257 has no KMSKeyArn in DurableConfig; an override works on every version.

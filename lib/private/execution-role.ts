@@ -1,7 +1,6 @@
 import { Annotations, ArnFormat, Stack, Token, type IResolvable, type IResolveContext } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type { Construct } from 'constructs';
 import { CHECKPOINT_ACTIONS, LOG_ACTIONS, allQualifiersArn } from './arns';
 
 /** The managed policies lambda.Function attaches to a role it creates, replaced by scoped statements. */
@@ -70,6 +69,8 @@ export function attachExecutionPolicy(fn: lambda.Function, role: iam.IRole, opti
   readonly logGroupName: string;
   /** Default true; false for a helper function that is not durable itself. */
   readonly includeCheckpoint?: boolean;
+  /** The `functionName` prop, when given: it makes the ARN in a warning exact. */
+  readonly functionName?: string;
 }): ExecutionPolicy {
   const statements: iam.PolicyStatement[] = [];
   if (options.includeCheckpoint !== false) {
@@ -93,20 +94,20 @@ export function attachExecutionPolicy(fn: lambda.Function, role: iam.IRole, opti
   role.attachInlinePolicy(policy);
   const attached = (Stack.of(fn).resolve((policy.node.defaultChild as iam.CfnPolicy).roles) as unknown[] | undefined ?? []).length > 0;
   if (!attached) {
-    Annotations.of(fn).addWarningV2(IMMUTABLE_ROLE_WARNING, immutableRoleMessage(fn, role));
+    Annotations.of(fn).addWarningV2(IMMUTABLE_ROLE_WARNING, immutableRoleMessage(fn, role, options.functionName ?? fn.functionName));
   }
   return { policy, attached };
 }
 
-function immutableRoleMessage(fn: lambda.Function, role: iam.IRole): string {
+function immutableRoleMessage(fn: lambda.Function, role: iam.IRole, givenName: string): string {
   const stack = Stack.of(fn);
   const known = (value: string, placeholder: string): string => (Token.isUnresolved(value) ? placeholder : value);
-  const functionName = known(fn.functionName, `<name of the function ${fn.node.path}>`);
+  const functionName = known(givenName, `<name of the function ${fn.node.path}>`);
   const resource = `arn:${known(stack.partition, 'aws')}:lambda:${known(stack.region, '<region>')}:${known(stack.account, '<account>')}:function:${functionName}:*`;
   const statement = JSON.stringify({ Effect: 'Allow', Action: [...CHECKPOINT_ACTIONS], Resource: resource });
   const roleName = Token.isUnresolved(role.roleArn) ? role.node.path : role.roleArn;
   return `${fn.node.path}: the role ${roleName} cannot be modified (imported with mutable: false, or from another account), `
     + 'so no policy was attached to it and durable executions cannot checkpoint until it allows the checkpoint APIs. '
     + `Add this statement to the role yourself: ${statement}`
-    + (Token.isUnresolved(fn.functionName) ? ' (set the functionName prop to know the function name before deploying).' : '.');
+    + (Token.isUnresolved(givenName) ? ' (set the functionName prop to know the function name before deploying).' : '.');
 }

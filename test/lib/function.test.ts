@@ -44,7 +44,6 @@ const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const fnId = (prefix: string): string => logicalIdOf(template, 'AWS::Lambda::Function', prefix);
 const fnProps = (prefix: string): Record<string, unknown> => resources[fnId(prefix)].Properties;
-const basicExecutionRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] };
 
 describe('the Lambda function', () => {
   test('defaults: Node.js 24, the generated entry as handler, 15 minutes execution timeout, 14 days retention', () => {

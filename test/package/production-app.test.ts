@@ -58,11 +58,18 @@ if (process.env.NAG === '1') {
 }
 `;
 
-function synth(env: Record<string, string>): { status: number | null; output: string; template?: Record<string, any> } {
+interface SynthesizedResource {
+  readonly Type: string;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly Properties: { readonly Environment?: { readonly Variables?: Record<string, unknown> } };
+}
+
+function synth(env: Record<string, string>): { status: number | null; output: string; template?: { Resources: Record<string, SynthesizedResource> } } {
   fs.rmSync(path.join(app.dir, 'cdk.out'), { recursive: true, force: true });
   const result = app.run('npx', ['--no-install', 'cdk', 'synth', '--quiet', '--no-notices', '--app', 'npx ts-node --prefer-ts-exts bin/app.ts'], { env });
   const file = path.join(app.dir, 'cdk.out', 'Shop.template.json');
-  const template = result.status === 0 && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, any> : undefined;
+  const template = result.status === 0 && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) as { Resources: Record<string, SynthesizedResource> } : undefined;
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, template };
 }
 
@@ -81,7 +88,7 @@ afterAll(() => app?.cleanup());
 test('§1 and §2: wired to the alias, the synth passes, the version is retained and the cleanup is scheduled', () => {
   const { status, output, template } = synth({});
   expect({ status, output }).toMatchObject({ status: 0 });
-  const resources = Object.values(template!.Resources) as Array<{ Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, any> }>;
+  const resources = Object.values(template!.Resources);
   const versions = resources.filter((r) => r.Type === 'AWS::Lambda::Version');
   expect(versions.map((v) => [v.DeletionPolicy, v.UpdateReplacePolicy])).toEqual([['Retain', 'Retain']]);
   const cleanup = resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.KEEP === '3');

@@ -52,14 +52,18 @@ const CDK_DURABLE_CONFIG_INFO = 'aws-lambda:Function.DurableConfig';
  * function must target the alias (or a version): API Gateway and function URLs, EventBridge rules
  * and Scheduler targets, SNS subscriptions, S3 notifications, Step Functions `LambdaInvoke` tasks,
  * other functions' chained invokes, and test tooling such as integ-tests' `invokeFunction`
- * (`fn.alias.functionName` is `name:live`). Event sources given in `events` or added with
- * `addEventSource` are attached to the alias for you, and `grantInvoke` grants on qualified ARNs
- * only.
+ * (`fn.alias.functionName` is `name:live`). The `lambda.Function` members that create an invoke
+ * path (`addEventSource`, `addEventSourceMapping`, `addPermission`, `addFunctionUrl`,
+ * `grantInvokeUrl`, `configureAsyncInvoke`) act on the alias, `grantInvoke` grants on the alias,
+ * and a check added to the app fails the synth when an integration names the unqualified ARN.
  *
- * The role may call `lambda:CheckpointDurableExecution` and `lambda:GetDurableExecutionState` on
- * `<function arn>:*` only. That statement lives in its own `iam.Policy` (`checkpointPolicy`)
- * rather than in the role's default policy, because a statement naming the function's own ARN in
- * the default policy makes the function and its role depend on each other.
+ * Versions are retained (an execution runs on the version that started it); `versionCleanup`
+ * removes old ones once nothing runs on them. The role is created at `<id>/ServiceRole` without
+ * managed policies. It may call `lambda:CheckpointDurableExecution` and
+ * `lambda:GetDurableExecutionState` on `<function arn>:*` only, and write to the function's own log
+ * group. Those statements live in their own `iam.Policy` (`checkpointPolicy`) rather than in the
+ * role's default policy, because a statement naming the function's own ARN in the default policy
+ * makes the function and its role depend on each other.
  *
  * @example
  * import { Duration } from 'aws-cdk-lib';

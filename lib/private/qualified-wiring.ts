@@ -1,4 +1,4 @@
-import { Annotations, Aspects, CfnResource, Stack, type IAspect } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnResource, Stack, Stage, type IAspect } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 
@@ -153,8 +153,8 @@ function unqualifiedQualifier(qualifier: unknown): boolean {
  * Fails the synth (an error annotation on the offending resource) when anything in the app would
  * invoke a durable function through its unqualified ARN or `$LATEST`: Lambda rejects a durable
  * invocation on the unqualified ARN and resource-based permissions on `$LATEST`, so such wiring
- * synthesizes and deploys but fails in AWS. One instance per app, registered by the first
- * DurableFunction.
+ * synthesizes and deploys but fails in AWS. One instance per stage (the app, or a nested Stage),
+ * registered by the first DurableFunction in it.
  */
 export class QualifiedWiringCheck implements IAspect {
   /**
@@ -164,7 +164,8 @@ export class QualifiedWiringCheck implements IAspect {
    * QualifiedWiringCheck.watch(this, 'orders.alias');
    */
   public static watch(fn: lambda.Function, aliasHint: string): void {
-    const root = fn.node.root;
+    // Aspects do not cross into nested stages, so the check lives on the function's own stage.
+    const root = Stage.of(fn) ?? fn.node.root;
     const holder = root as unknown as { [CHECK_KEY]?: QualifiedWiringCheck };
     let check = holder[CHECK_KEY];
     if (check === undefined) {

@@ -4,7 +4,7 @@
  * invokes the unqualified ARN, the role sits where lambda.Function puts it, and an immutable role is
  * left alone.
  */
-import { App, Annotations as CoreAnnotations, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, RemovalPolicy, Stack, Stage, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -230,6 +230,15 @@ test('§2 the check looks across stacks of the app too, and leaves other functio
   new events.Rule(stack, 'Fine', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(orders.alias), new targets.LambdaFunction(plain)] });
   expect(errorsOf(stack)).toEqual([]);
   expect(errorsOf(other)).toEqual([]);
+});
+
+test('§2 the check also runs inside a nested Stage, whose synth does not inherit the app\'s aspects', () => {
+  const app = newApp({ bundle: false });
+  const stage = new Stage(app, 'Prod');
+  const stack = new Stack(stage, 'Shop', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const orders = new DurableFunction(stack, 'Orders', { entry });
+  new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(orders)] });
+  expect(errorsOf(stack).join('\n')).toMatch(/Prod\/Shop\/Nightly\/Resource: this EventBridge rule target invokes the durable function Prod\/Shop\/Orders/);
 });
 
 describe('§3 the role and the first deploy', () => {

@@ -36,6 +36,8 @@ import {
 import { VersionCleanup } from './private/version-cleanup/construct';
 import { DurableRuntime, InvokeGrantScope, type DurableFunctionProps } from './types';
 
+export { IMMUTABLE_ROLE_WARNING } from './private/execution-role';
+
 /** Id of the warning that turning durability on replaces an existing function; acknowledge it once. */
 export const REPLACES_FUNCTION_WARNING = 'cdk-durable-function:replacesExistingFunction';
 

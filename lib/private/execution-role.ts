@@ -10,7 +10,13 @@ const REPLACED_MANAGED_POLICIES: readonly string[] = [
   'service-role/AWSLambdaBasicDurableExecutionRolePolicy',
 ];
 
-/** Id of the warning given when the checkpoint policy cannot be attached to the role. */
+/**
+ * Id of the warning given when the checkpoint policy cannot be attached to the role (imported with
+ * `mutable: false`); acknowledge it once the statement it shows is on the role.
+ *
+ * @example
+ * Annotations.of(stack).acknowledgeWarning(IMMUTABLE_ROLE_WARNING, 'statement added by the platform team');
+ */
 export const IMMUTABLE_ROLE_WARNING = 'cdk-durable-function:immutableRole';
 
 /**

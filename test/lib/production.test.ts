@@ -23,6 +23,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { DurableFunction, DurableFunctionWiringError, InvokeGrantScope, REPLACES_FUNCTION_WARNING, type DurableFunctionProps } from '../../lib';
+import { namesUnqualified } from '../../lib/private/qualified-wiring';
 import { allQualifiers, fixture, logicalIdOf, newApp, newStack, removeOutdirs } from './support';
 
 afterAll(removeOutdirs);
@@ -239,6 +240,22 @@ test('§2 the check also runs inside a nested Stage, whose synth does not inheri
   const orders = new DurableFunction(stack, 'Orders', { entry });
   new events.Rule(stack, 'Nightly', { schedule: events.Schedule.rate(Duration.days(1)), targets: [new targets.LambdaFunction(orders)] });
   expect(errorsOf(stack).join('\n')).toMatch(/Prod\/Shop\/Nightly\/Resource: this EventBridge rule target invokes the durable function Prod\/Shop\/Orders/);
+});
+
+describe('§2 what counts as the unqualified function in a resolved value', () => {
+  const arn = { 'Fn::GetAtt': ['Orders1234', 'Arn'] };
+  test.each([
+    ['a Ref', { Ref: 'Orders1234' }, true],
+    ['an Fn::GetAtt Arn', arn, true],
+    ['an API Gateway invocation URI', { 'Fn::Join': ['', ['arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/', arn, '/invocations']] }, true],
+    ['the ARN followed by :live', { 'Fn::Join': ['', [arn, ':live']] }, false],
+    ['${Orders1234.Arn} in Fn::Sub', { 'Fn::Sub': 'x ${Orders1234.Arn} y' }, true],
+    ['${Orders1234.Arn}:live in Fn::Sub', { 'Fn::Sub': '${Orders1234.Arn}:live' }, false],
+    ['an alias Ref', { Ref: 'OrdersAlias99' }, false],
+    ['another function', { 'Fn::GetAtt': ['Other', 'Arn'] }, false],
+  ])('%s', (_name, value, expected) => {
+    expect(namesUnqualified(value, 'Orders1234')).toBe(expected);
+  });
 });
 
 describe('§3 the role and the first deploy', () => {

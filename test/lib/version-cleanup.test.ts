@@ -9,6 +9,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DurableFunction, DurableFunctionValidationError } from '../../lib';
+import { readEnvironment } from '../../lib/private/version-cleanup/handler';
 import { deletionCandidates, findVersionsInFlight, planVersionCleanup } from '../../lib/private/version-cleanup/plan';
 import { LocalDurableService, silentLogger } from '../../local';
 import { allQualifiers, arnOf, fixture, logicalIdOf, newApp, newStack, removeOutdirs } from './support';
@@ -84,6 +85,12 @@ describe('the cleanup in the template', () => {
     expect(typeof loaded.handler).toBe('function');
     expect(t.toJSON().Resources[logicalIdOf(t, 'AWS::Lambda::Function', 'OrdersVersionCleanup')].Properties.Environment.Variables.KEEP).toBe('3');
   });
+});
+
+test('the cleanup handler refuses to run without the function name and a whole KEEP', () => {
+  expect(readEnvironment({ FUNCTION_NAME: 'orders', KEEP: '3' })).toEqual({ functionName: 'orders', keep: 3 });
+  expect(() => readEnvironment({ KEEP: '3' })).toThrow(/needs FUNCTION_NAME and a whole KEEP >= 0/);
+  expect(() => readEnvironment({ FUNCTION_NAME: 'orders', KEEP: '-1' })).toThrow(/needs FUNCTION_NAME and a whole KEEP >= 0/);
 });
 
 describe('which versions go', () => {

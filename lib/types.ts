@@ -153,4 +153,13 @@ export interface DurableFunctionProps extends Omit<lambda.FunctionOptions, 'dura
    * @default - no minification, no source map, nothing external
    */
   readonly bundling?: DurableBundlingOptions;
+
+  /**
+   * How far back a replay gate (or anything else that reads finished executions' histories
+   * before a deploy) samples. Only used at synth: a `retentionPeriod` shorter than this window
+   * is reported as a warning, because histories older than the retention period are gone.
+   *
+   * @default Duration.days(7)
+   */
+  readonly historySamplingWindow?: Duration;
 }

@@ -121,7 +121,14 @@ export class ExecutionObserver {
     }, at);
     this.recorded.push(event);
     for (const listener of [...this.listeners]) {
-      listener({ ...event, detail: { ...event.detail } });
+      try {
+        listener({ ...event, detail: { ...event.detail } });
+      } catch (err) {
+        // One listener's bug must not keep the event from the others; surface it loudly instead.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
     }
   }
 

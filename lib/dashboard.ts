@@ -36,6 +36,7 @@ export interface DurableDashboardMetrics {
   readonly operations: cloudwatch.Metric;
   readonly storageWritten: cloudwatch.Metric;
   readonly running: cloudwatch.Metric;
+  readonly runningUtilization: cloudwatch.Metric;
 }
 
 /**
@@ -85,6 +86,8 @@ export function durableDashboardWidgets(
       ...size,
       title: `${title}: running executions`,
       left: [metrics.running.with({ label: 'Running (max)' })],
+      right: [metrics.runningUtilization.with({ label: 'Account quota used (%)' })],
+      rightYAxis: { min: 0, max: 100 },
     }),
   ];
   if (alarms !== undefined) {

@@ -406,6 +406,18 @@ export class DurableFunction extends lambda.Function {
   }
 
   /**
+   * Durable executions in the RUNNING state across the account and Region
+   * (`ApproximateRunningDurableExecutions`, Maximum over 5 minutes, no dimensions; see
+   * https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * new cloudwatch.GraphWidget({ left: [DurableFunction.metricAllRunningExecutions()] });
+   */
+  public static metricAllRunningExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return accountDurableMetric(DurableExecutionMetric.RUNNING, 'Maximum', props);
+  }
+
+  /**
    * The percentage of the account's running durable executions quota in use
    * (`ApproximateRunningDurableExecutionsUtilization`, Maximum over 5 minutes, account-wide: no
    * dimensions; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
@@ -463,6 +475,7 @@ export class DurableFunction extends lambda.Function {
       operations: this.metricExecutionOperations(),
       storageWritten: this.metricExecutionStorageWritten(),
       running: this.metricRunningExecutions(),
+      runningUtilization: DurableFunction.metricAllRunningExecutionsUtilization(),
     }, this.durableAlarms, options);
   }
 

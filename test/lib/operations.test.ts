@@ -6,7 +6,7 @@
  * (https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html), not taken from the
  * library's constants, so a typo in the library fails these tests.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -295,6 +295,13 @@ describe('retention warnings at synth', () => {
   test('a retention at least as long as the timeout does not warn; the 90-day maximum is enough for longer timeouts', () => {
     expect(warningsFor({ executionTimeout: Duration.days(30), retentionPeriod: Duration.days(30) })).toEqual([]);
     expect(warningsFor({ executionTimeout: Duration.days(366), retentionPeriod: Duration.days(90) })).toEqual([]);
+  });
+
+  test('durations that are tokens (CloudFormation parameters) are not judged at synth', () => {
+    const stack = newStack(newApp({ bundle: false }));
+    const days = new CfnParameter(stack, 'RetentionDays', { type: 'Number', default: 1 });
+    durable(stack, 'Orders', { executionTimeout: Duration.days(365), retentionPeriod: Duration.days(days.valueAsNumber) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('historySamplingWindow sets the window the retention is compared with', () => {

@@ -215,7 +215,12 @@ export class DurableFunctionAlarms extends Construct {
   }
 }
 
-/** The metric helpers the alarms are built from (the function's own `metric…` methods). */
+/**
+ * The metric helpers the alarms are built from (the function's own `metric…` methods).
+ *
+ * @example
+ * const metrics: DurableAlarmMetrics = { failed: (p) => fn.metricExecutionsFailed(p), … };
+ */
 export interface DurableAlarmMetrics {
   failed(props: cloudwatch.MetricOptions): cloudwatch.Metric;
   timedOut(props: cloudwatch.MetricOptions): cloudwatch.Metric;

@@ -24,7 +24,12 @@ export interface DurableDashboardWidgetsOptions {
   readonly height?: number;
 }
 
-/** The metrics the widgets plot (the function's own `metric…` helpers). */
+/**
+ * The metrics the widgets plot (the function's own `metric…` helpers).
+ *
+ * @example
+ * const metrics: DurableDashboardMetrics = { started: fn.metricExecutionsStarted(), … };
+ */
 export interface DurableDashboardMetrics {
   readonly started: cloudwatch.Metric;
   readonly succeeded: cloudwatch.Metric;
@@ -43,6 +48,9 @@ export interface DurableDashboardMetrics {
  * Widgets for one durable function: execution outcomes, execution duration, operations and
  * storage per execution against their limits, running executions, and the status of its alarms
  * when `addAlarms` was called.
+ *
+ * @example
+ * dashboard.addWidgets(...durableDashboardWidgets('Orders', metrics, alarms));
  */
 export function durableDashboardWidgets(
   title: string,

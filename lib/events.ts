@@ -108,6 +108,8 @@ export interface ExecutionStatusChangeOptions {
  *
  * @param where the construct path, for error messages
  * @throws DurableFunctionValidationError for an empty, repeated or unknown status
+ * @example
+ * new events.Rule(this, 'Failures', { eventPattern: executionStatusChangePattern('App/Orders', fn.functionArn, ['FAILED']) });
  */
 export function executionStatusChangePattern(
   where: string,

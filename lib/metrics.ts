@@ -73,7 +73,12 @@ export const DURABLE_EXECUTION_LIMITS = {
   storageBytes: 100 * 1024 * 1024,
 } as const;
 
-/** The period every durable metric helper uses unless told otherwise (as aws-cdk-lib's metric helpers do). */
+/**
+ * The period every durable metric helper uses unless told otherwise (as aws-cdk-lib's metric helpers do).
+ *
+ * @example
+ * DEFAULT_METRIC_PERIOD.toMinutes(); // 5
+ */
 export const DEFAULT_METRIC_PERIOD = Duration.minutes(5);
 
 /**
@@ -83,6 +88,9 @@ export const DEFAULT_METRIC_PERIOD = Duration.minutes(5);
  * The durable-monitoring page lists names but no dimensions; Lambda's per-function metrics are
  * published with the `FunctionName` dimension (Lambda Developer Guide, "Types of metrics for
  * Lambda functions"), which is what `lambda.Function.metric` sets.
+ *
+ * @example
+ * const failed = functionDurableMetric(importedFn, DurableExecutionMetric.FAILED, 'Sum');
  */
 export function functionDurableMetric(
   fn: lambda.IFunction,

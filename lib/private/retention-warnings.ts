@@ -5,13 +5,21 @@ import { MAX_RETENTION_DAYS } from './validation';
 /**
  * Ids of the synth warnings about history retention; acknowledge one with
  * `Annotations.of(fn).acknowledgeWarning(id, reason)`.
+ *
+ * @example
+ * Annotations.of(orders).acknowledgeWarning(RETENTION_WARNING_IDS.shorterThanSampling, 'no replay gate here');
  */
 export const RETENTION_WARNING_IDS = {
   shorterThanExecutions: 'cdk-durable-function:retentionShorterThanExecutionTimeout',
   shorterThanSampling: 'cdk-durable-function:retentionShorterThanHistorySamplingWindow',
 } as const;
 
-/** The history sampling window assumed when `historySamplingWindow` is not given. */
+/**
+ * The history sampling window assumed when `historySamplingWindow` is not given.
+ *
+ * @example
+ * DEFAULT_HISTORY_SAMPLING_WINDOW.toDays(); // 7
+ */
 export const DEFAULT_HISTORY_SAMPLING_WINDOW = Duration.days(7);
 
 const DAY_MS = 86_400_000;

@@ -16,7 +16,12 @@ import {
   type StatusChangeStatus,
 } from './status-events';
 
-/** The part of the core the observer reads. */
+/**
+ * The part of the core the observer reads.
+ *
+ * @example
+ * const core: ObservedCore = svc.core;
+ */
 export type ObservedCore = Pick<DurableServiceCore, 'onWake' | 'getExecution' | 'executionUsage' | 'location'>;
 
 const TERMINAL: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED']);

@@ -5,15 +5,35 @@
  * the real events can be fed the local ones unchanged.
  */
 
-/** The `source` of the events. */
+/**
+ * The `source` of the events.
+ *
+ * @example
+ * expect(event.source).toBe(STATUS_CHANGE_SOURCE);
+ */
 export const STATUS_CHANGE_SOURCE = 'aws.lambda';
-/** The `detail-type` of the events. */
+/**
+ * The `detail-type` of the events.
+ *
+ * @example
+ * expect(event['detail-type']).toBe(STATUS_CHANGE_DETAIL_TYPE);
+ */
 export const STATUS_CHANGE_DETAIL_TYPE = 'Durable Execution Status Change';
 
-/** The statuses an event is published for: the start (`RUNNING`) and the four ends. */
+/**
+ * The statuses an event is published for: the start (`RUNNING`) and the four ends.
+ *
+ * @example
+ * const ends: StatusChangeStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'];
+ */
 export type StatusChangeStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'STOPPED';
 
-/** The `detail` of a status-change event. */
+/**
+ * The `detail` of a status-change event.
+ *
+ * @example
+ * const { durableExecutionArn, status } = event.detail;
+ */
 export interface StatusChangeDetail {
   readonly durableExecutionArn: string;
   readonly durableExecutionName: string;
@@ -47,10 +67,20 @@ export interface DurableExecutionStatusChangeEvent {
   readonly 'detail': StatusChangeDetail;
 }
 
-/** A listener of status-change events; it must not throw. */
+/**
+ * A listener of status-change events; it must not throw.
+ *
+ * @example
+ * const listener: StatusChangeListener = (event) => console.log(event.detail.status);
+ */
 export type StatusChangeListener = (event: DurableExecutionStatusChangeEvent) => void;
 
-/** Builds the event for one status change at `at` (epoch ms). */
+/**
+ * Builds the event for one status change at `at` (epoch ms).
+ *
+ * @example
+ * statusChangeEvent(randomUUID(), core.location, detail, Date.now());
+ */
 export function statusChangeEvent(
   id: string,
   where: { readonly accountId: string; readonly region: string },

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { Stack, type Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
+// Named so, because the constructor's `events` are the function's event sources.
+import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -492,9 +493,9 @@ export class DurableFunction extends lambda.Function {
    *   target: new targets.SqsQueue(failedOrders),
    * });
    */
-  public onExecutionStatusChange(id: string, options: ExecutionStatusChangeOptions = {}): events.Rule {
+  public onExecutionStatusChange(id: string, options: ExecutionStatusChangeOptions = {}): eventbridge.Rule {
     const statuses = options.statuses;
-    return new events.Rule(this, id, {
+    return new eventbridge.Rule(this, id, {
       eventPattern: executionStatusChangePattern(`${this.node.path}/${id}`, this.functionArn, statuses),
       description: options.description
         ?? `Durable execution status changes${statuses !== undefined ? ` (${statuses.join(', ')})` : ''} of ${this.node.path}`,

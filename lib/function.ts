@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import { Annotations, RemovalPolicy, Stack, type Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+// Named so, because the constructor's `events` are the function's event sources.
+import * as eventbridge from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { BUNDLE_LAMBDA_HANDLER, DurableBundling } from './bundling';
-import { DurableFunctionWiringError } from './errors';
+import { DurableFunctionValidationError, DurableFunctionWiringError } from './errors';
 import {
   INVOKE_ACTION,
   LIST_EXECUTIONS_ACTION,
@@ -43,6 +46,11 @@ export const REPLACES_FUNCTION_WARNING = 'cdk-durable-function:replacesExistingF
 
 /** The INFO aws-cdk-lib adds on every synth of a function with `durableConfig`, replaced by the warning above. */
 const CDK_DURABLE_CONFIG_INFO = 'aws-lambda:Function.DurableConfig';
+import { DurableFunctionAlarms, type DurableFunctionAlarmsProps } from './alarms';
+import { durableDashboardWidgets, type DurableDashboardWidgetsOptions } from './dashboard';
+import { executionStatusChangePattern, type ExecutionStatusChangeOptions } from './events';
+import { DurableExecutionMetric, accountDurableMetric, functionDurableMetric } from './metrics';
+import { warnAboutRetention } from './private/retention-warnings';
 
 /**
  * A Lambda durable function: the workflow in `entry`, bundled with esbuild together with this
@@ -126,6 +134,9 @@ export class DurableFunction extends lambda.Function {
    * orders.durableStateKey?.grantDecrypt(auditRole);
    */
   public readonly durableStateKey?: kms.IKey;
+
+  /** The alarms `addAlarms` created, shown on `dashboardWidgets`. */
+  private durableAlarms?: DurableFunctionAlarms;
 
   /**
    * The scheduled function that deletes old versions, when `versionCleanup` is set.
@@ -231,6 +242,8 @@ export class DurableFunction extends lambda.Function {
     if (bundling?.sourceMap === true && functionOptions.environment?.NODE_OPTIONS === undefined) {
       this.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
     }
+
+    warnAboutRetention(this, executionTimeout, retentionPeriod, props.historySamplingWindow);
 
     // A fixed construct id (not addAlias's `Alias<name>`), so the name may be a token.
     this.alias = new lambda.Alias(this, 'Alias', { aliasName, version: this.currentVersion });
@@ -414,6 +427,206 @@ export class DurableFunction extends lambda.Function {
         + 'Call it on the DurableFunction after construction, or on its alias.');
     }
     return this.alias;
+  }
+
+  /**
+   * Executions started (`DurableExecutionStarted`, Sum over 5 minutes). Names as listed in
+   * https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html; namespace `AWS/Lambda`,
+   * dimension `FunctionName`.
+   *
+   * @example
+   * new cloudwatch.GraphWidget({ left: [orders.metricExecutionsStarted()] });
+   */
+  public metricExecutionsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.STARTED, 'Sum', props);
+  }
+
+  /**
+   * Executions that succeeded (`DurableExecutionSucceeded`, Sum over 5 minutes; see
+   * https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricExecutionsSucceeded({ period: Duration.hours(1) });
+   */
+  public metricExecutionsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.SUCCEEDED, 'Sum', props);
+  }
+
+  /**
+   * Executions that failed (`DurableExecutionFailed`, Sum over 5 minutes; see
+   * https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html). This is the
+   * execution-level failure signal: `metricErrors()` counts failed invocations, replays included.
+   *
+   * @example
+   * orders.metricExecutionsFailed().createAlarm(this, 'Failed', { threshold: 1, evaluationPeriods: 1 });
+   */
+  public metricExecutionsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.FAILED, 'Sum', props);
+  }
+
+  /**
+   * Executions that exceeded `executionTimeout` (`DurableExecutionTimedOut`, Sum over 5 minutes;
+   * see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricExecutionsTimedOut({ period: Duration.hours(1) });
+   */
+  public metricExecutionsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.TIMED_OUT, 'Sum', props);
+  }
+
+  /**
+   * Executions stopped with StopDurableExecution (`DurableExecutionStopped`, Sum over 5 minutes;
+   * see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricExecutionsStopped();
+   */
+  public metricExecutionsStopped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.STOPPED, 'Sum', props);
+  }
+
+  /**
+   * Wall-clock milliseconds executions spent RUNNING (`DurableExecutionDuration`, Average over
+   * 5 minutes; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   * `metricDuration()` measures one invocation, not the execution.
+   *
+   * @example
+   * orders.metricExecutionDuration({ statistic: cloudwatch.Stats.p(99) });
+   */
+  public metricExecutionDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.DURATION, 'Average', props);
+  }
+
+  /**
+   * Operations performed per execution (`DurableExecutionOperations`, Maximum over 5 minutes;
+   * the limit is 3,000; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricExecutionOperations().createAlarm(this, 'Ops', { threshold: 2400, evaluationPeriods: 1 });
+   */
+  public metricExecutionOperations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.OPERATIONS, 'Maximum', props);
+  }
+
+  /**
+   * Bytes persisted per execution (`DurableExecutionStorageWrittenBytes`, Maximum over 5 minutes;
+   * the limit is 100 MB; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricExecutionStorageWritten();
+   */
+  public metricExecutionStorageWritten(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.STORAGE_WRITTEN_BYTES, 'Maximum', props);
+  }
+
+  /**
+   * Executions of this function in the RUNNING state (`ApproximateRunningDurableExecutions`,
+   * Maximum over 5 minutes; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * orders.metricRunningExecutions();
+   */
+  public metricRunningExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return functionDurableMetric(this, DurableExecutionMetric.RUNNING, 'Maximum', props);
+  }
+
+  /**
+   * Durable executions in the RUNNING state across the account and Region
+   * (`ApproximateRunningDurableExecutions`, Maximum over 5 minutes, no dimensions; see
+   * https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * new cloudwatch.GraphWidget({ left: [DurableFunction.metricAllRunningExecutions()] });
+   */
+  public static metricAllRunningExecutions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return accountDurableMetric(DurableExecutionMetric.RUNNING, 'Maximum', props);
+  }
+
+  /**
+   * The percentage of the account's running durable executions quota in use
+   * (`ApproximateRunningDurableExecutionsUtilization`, Maximum over 5 minutes, account-wide: no
+   * dimensions; see https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html).
+   *
+   * @example
+   * DurableFunction.metricAllRunningExecutionsUtilization().createAlarm(this, 'Quota', { threshold: 80, evaluationPeriods: 1 });
+   */
+  public static metricAllRunningExecutionsUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return accountDurableMetric(DurableExecutionMetric.RUNNING_UTILIZATION, 'Maximum', props);
+  }
+
+  /**
+   * Creates the alarms AWS recommends for durable functions: executions failed and timed out,
+   * an execution near the 3,000-operation or 100 MB limits, and running executions near the
+   * account quota. Call it once per function; attach actions to the returned alarms.
+   *
+   * @throws DurableFunctionValidationError for a bad threshold or period, or a second call
+   * @example
+   * const alarms = orders.addAlarms({ failedExecutionsThreshold: 3 });
+   * alarms.addAlarmAction(new actions.SnsAction(pagerTopic));
+   */
+  public addAlarms(props?: DurableFunctionAlarmsProps): DurableFunctionAlarms {
+    if (this.durableAlarms !== undefined) {
+      throw new DurableFunctionValidationError('addAlarms',
+        `${this.node.path}: addAlarms was already called on this function. Call it once and keep the alarms it returns `
+        + '(their thresholds are set by its props).');
+    }
+    this.durableAlarms = new DurableFunctionAlarms(this, 'DurableAlarms', {
+      failed: (p) => this.metricExecutionsFailed(p),
+      timedOut: (p) => this.metricExecutionsTimedOut(p),
+      operations: (p) => this.metricExecutionOperations(p),
+      storageWritten: (p) => this.metricExecutionStorageWritten(p),
+      runningUtilization: (p) => DurableFunction.metricAllRunningExecutionsUtilization(p),
+    }, props);
+    return this.durableAlarms;
+  }
+
+  /**
+   * Dashboard widgets for this function's durable executions: outcomes, duration, operations
+   * and storage against their limits, running executions, and its alarms when `addAlarms` was
+   * called first.
+   *
+   * @example
+   * new cloudwatch.Dashboard(this, 'Ops').addWidgets(...orders.dashboardWidgets());
+   */
+  public dashboardWidgets(options?: DurableDashboardWidgetsOptions): cloudwatch.IWidget[] {
+    return durableDashboardWidgets(this.node.id, {
+      started: this.metricExecutionsStarted(),
+      succeeded: this.metricExecutionsSucceeded(),
+      failed: this.metricExecutionsFailed(),
+      timedOut: this.metricExecutionsTimedOut(),
+      stopped: this.metricExecutionsStopped(),
+      durationAverage: this.metricExecutionDuration(),
+      durationMaximum: this.metricExecutionDuration({ statistic: 'Maximum' }),
+      operations: this.metricExecutionOperations(),
+      storageWritten: this.metricExecutionStorageWritten(),
+      running: this.metricRunningExecutions(),
+      runningUtilization: DurableFunction.metricAllRunningExecutionsUtilization(),
+    }, this.durableAlarms, options);
+  }
+
+  /**
+   * An EventBridge rule on the default event bus for this function's durable execution
+   * status-change events (`source: aws.lambda`, `detail-type: Durable Execution Status Change`,
+   * as documented in https://docs.aws.amazon.com/lambda/latest/dg/durable-monitoring.html),
+   * optionally only some statuses.
+   *
+   * @throws DurableFunctionValidationError for an empty, repeated or unknown status
+   * @example
+   * orders.onExecutionStatusChange('Failures', {
+   *   statuses: ['FAILED', 'TIMED_OUT'],
+   *   target: new targets.SqsQueue(failedOrders),
+   * });
+   */
+  public onExecutionStatusChange(id: string, options: ExecutionStatusChangeOptions = {}): eventbridge.Rule {
+    const statuses = options.statuses;
+    return new eventbridge.Rule(this, id, {
+      eventPattern: executionStatusChangePattern(`${this.node.path}/${id}`, this.functionArn, statuses),
+      description: options.description
+        ?? `Durable execution status changes${statuses !== undefined ? ` (${statuses.join(', ')})` : ''} of ${this.node.path}`,
+      ...(options.ruleName !== undefined ? { ruleName: options.ruleName } : {}),
+      ...(options.target !== undefined ? { targets: [options.target] } : {}),
+    });
   }
 
   private withKeyGrant(grant: iam.Grant, grantOnKey: (key: kms.IKey) => iam.Grant): iam.Grant {

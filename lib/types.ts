@@ -156,6 +156,15 @@ export interface DurableFunctionProps extends Omit<lambda.FunctionOptions, 'dura
   readonly bundling?: DurableBundlingOptions;
 
   /**
+   * How far back a replay gate (or anything else that reads finished executions' histories
+   * before a deploy) samples. Only used at synth: a `retentionPeriod` shorter than this window
+   * is reported as a warning, because histories older than the retention period are gone.
+   *
+   * @default Duration.days(7)
+   */
+  readonly historySamplingWindow?: Duration;
+
+  /**
    * Where `grantInvoke` allows `lambda:InvokeFunction`. By default only on the alias, so a grantee
    * cannot start executions on `$LATEST` or an old version and bypass the alias.
    *

@@ -37,3 +37,15 @@ export {
   type InvocationOutcome,
   type ServiceErrorName,
 } from './core';
+export {
+  ExecutionObserver,
+  STATUS_CHANGE_DETAIL_TYPE,
+  STATUS_CHANGE_SOURCE,
+  formatMetrics,
+  type DurableExecutionStatusChangeEvent,
+  type LocalFunctionMetrics,
+  type MetricStatistics,
+  type StatusChangeDetail,
+  type StatusChangeListener,
+  type StatusChangeStatus,
+} from './observability';

@@ -40,7 +40,14 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
-  browser.once('disconnected', () => fs.rmSync(profile, { recursive: true, force: true }));
+  // Chromium may still be writing its profile as it disconnects: retry, and never fail a test over it.
+  browser.once('disconnected', () => {
+    try {
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // left in the temporary directory
+    }
+  });
   return browser;
 }
 

@@ -205,18 +205,16 @@ test('shows a saved history file as it showed the live execution', async () => {
     const execution = await svc.client().send(new GetDurableExecutionCommand({ DurableExecutionArn: okArn }));
     const file = path.join(dir, 'ok-1.json');
     fs.writeFileSync(file, serializeHistoryFile(execution, svc.history(okArn), { virtualClock: true }));
+    await openExecution(page, okArn);
+    const live = await rowsOf(page);
     const saved = await startViewer({ source: fileSource([file]) });
-    const other = await browser.newPage();
     try {
-      await other.goto(saved.url);
-      await openExecution(other, okArn);
+      await page.goto(saved.url);
       await openExecution(page, okArn);
-      const live = await rowsOf(page);
-      const fromFile = await rowsOf(other);
+      const fromFile = await rowsOf(page);
       expect(fromFile.map((row) => `${row.subType}:${row.name}:${row.status}`)).toEqual(live.map((row) => `${row.subType}:${row.name}:${row.status}`));
-      expect(await other.$eval('#source-note', (node) => node.textContent)).toMatch(/from file/);
+      expect(await page.$eval('#source-note', (node) => node.textContent)).toMatch(/from file/);
     } finally {
-      await other.close();
       await saved.close();
     }
   } finally {

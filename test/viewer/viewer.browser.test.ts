@@ -49,7 +49,12 @@ async function approve(arn: string): Promise<void> {
 async function openExecution(target: Page, arn: string): Promise<void> {
   await target.waitForSelector(`#executions tbody tr[data-arn="${arn}"]`);
   await target.click(`#executions tbody tr[data-arn="${arn}"]`);
-  await target.waitForFunction((expected) => document.getElementById('timeline')?.dataset.arn === expected, {}, arn);
+  await target.waitForFunction(`document.getElementById('timeline')?.dataset.arn === ${JSON.stringify(arn)}`);
+}
+
+/** What the page's elements carry in their data attributes (the tests compile without the DOM library). */
+interface DataElement {
+  readonly dataset: Record<string, string | undefined>;
 }
 
 interface RowData {
@@ -68,7 +73,7 @@ interface RowData {
 function rowsOf(target: Page): Promise<RowData[]> {
   return target.$$eval('#timeline .row[data-op-id]', (rows) =>
     rows.map((row) => {
-      const data = (row as HTMLElement).dataset;
+      const data = (row as unknown as DataElement).dataset;
       return {
         name: data.name,
         type: data.type,
@@ -78,7 +83,7 @@ function rowsOf(target: Page): Promise<RowData[]> {
         maxRunning: data.maxRunning,
         depth: data.depth,
         badges: [...row.querySelectorAll('.badge')].map((badge) => badge.textContent ?? ''),
-        spans: [...row.querySelectorAll('.span')].map((span) => (span as HTMLElement).dataset.span ?? ''),
+        spans: [...row.querySelectorAll('.span')].map((span) => (span as unknown as DataElement).dataset.span ?? ''),
         marks: row.querySelectorAll('.mark').length,
       };
     }),
@@ -108,10 +113,10 @@ afterAll(async () => {
 
 test('lists the executions with their statuses and filters them', async () => {
   await page.waitForSelector(`#executions tbody tr[data-arn="${failedArn}"]`);
-  const listed = await page.$$eval('#executions tbody tr', (rows) => rows.map((row) => [(row as HTMLElement).dataset.arn, (row as HTMLElement).dataset.status]));
+  const listed = await page.$$eval('#executions tbody tr', (rows) => rows.map((row) => [(row as unknown as DataElement).dataset.arn, (row as unknown as DataElement).dataset.status]));
   expect(listed).toEqual(expect.arrayContaining([[okArn, 'SUCCEEDED'], [failedArn, 'FAILED']]));
   await page.select('#status-filter', 'FAILED');
-  const failedOnly = await page.$$eval('#executions tbody tr', (rows) => rows.map((row) => (row as HTMLElement).dataset.status));
+  const failedOnly = await page.$$eval('#executions tbody tr', (rows) => rows.map((row) => (row as unknown as DataElement).dataset.status));
   expect(failedOnly).toEqual(['FAILED']);
   await page.select('#status-filter', '');
 });
@@ -149,7 +154,7 @@ test('shows a payload containing <script> as text, never as markup', async () =>
   expect(shown).toContain('<script>window.__xss = 1</script>');
   expect(shown).toContain('onerror=');
   expect(await page.$$eval('#details script, #details img', (nodes) => nodes.length)).toBe(0);
-  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.evaluate('window.__xss')).toBeUndefined();
 });
 
 test('clicking a failed operation shows its error', async () => {
@@ -176,11 +181,11 @@ test('follows a running execution until it ends', async () => {
   await callbackIdOf(arn);
   await page.reload();
   await openExecution(page, arn);
-  expect(await page.$eval('#timeline', (node) => (node as HTMLElement).dataset.status)).toBe('RUNNING');
-  expect(await page.$eval('#timeline .row[data-name="approval"]', (node) => (node as HTMLElement).dataset.status)).toBe('STARTED');
+  expect(await page.$eval('#timeline', (node) => (node as unknown as DataElement).dataset.status)).toBe('RUNNING');
+  expect(await page.$eval('#timeline .row[data-name="approval"]', (node) => (node as unknown as DataElement).dataset.status)).toBe('STARTED');
   await approve(arn);
-  await page.waitForFunction(() => document.getElementById('timeline')?.dataset.status === 'SUCCEEDED', { timeout: 30_000 });
-  expect(await page.$eval('#timeline .row[data-name="approval"]', (node) => (node as HTMLElement).dataset.status)).toBe('SUCCEEDED');
+  await page.waitForFunction(`document.getElementById('timeline')?.dataset.status === 'SUCCEEDED'`, { timeout: 30_000 });
+  expect(await page.$eval('#timeline .row[data-name="approval"]', (node) => (node as unknown as DataElement).dataset.status)).toBe('SUCCEEDED');
 });
 
 test('refuses a request whose Host is not the loopback address', async () => {

@@ -133,6 +133,9 @@ const COMMAND_CLASSES: ReadonlyArray<readonly [SupportedCommandName, abstract ne
 /** Commands whose idempotency token the SDK fills in when the caller leaves it out. */
 const CLIENT_TOKEN_COMMANDS = new Set<SupportedCommandName>(['CheckpointDurableExecution', 'PauseDurableExecution', 'ResumeDurableExecution']);
 
+/** Commands the service answers 202 Accepted, as their API models say (protocol.md §9.1). */
+const ACCEPTED_COMMANDS = new Set<SupportedCommandName>(['PauseDurableExecution', 'ResumeDurableExecution', 'DeleteDurableExecution']);
+
 /** Which supported command an object is: by class, or by class name when another copy of the SDK made it. */
 function commandName(command: unknown): SupportedCommandName | undefined {
   for (const [name, cls] of COMMAND_CLASSES) {
@@ -271,7 +274,7 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
       throw lost;
     }
     record({ command: name, attempt, input: deepCopy(input), output: deepCopy(output), applied: true });
-    return Object.assign(output as object, { $metadata: { httpStatusCode: 200, requestId } });
+    return Object.assign(output as object, { $metadata: { httpStatusCode: ACCEPTED_COMMANDS.has(name) ? 202 : 200, requestId } });
   };
 
   const sendPromise = async (command: unknown): Promise<unknown> => {

@@ -184,6 +184,21 @@ describe('pause, resume and delete over HTTP with a real LambdaClient', () => {
     expect(requests).toContain(`DeleteDurableExecution ${arn} 202`);
   });
 
+  it('returns a paused execution to an Invoke with its name, keeps it paused, and refuses a DELETING name', async () => {
+    const arn = await start('by-name');
+    const inv = core.beginInvocation(arn);
+    await checkpoint(arn, inv.event.CheckpointToken, [{ Id: 'w', Type: 'WAIT', SubType: 'Wait', Action: 'START', WaitOptions: { WaitSeconds: 60 } }]);
+    core.endInvocation(arn, inv.invocationId, { kind: 'returned', output: { Status: 'PENDING' } });
+    await client.send(new PauseDurableExecutionCommand({ DurableExecutionArn: arn }));
+    const again = await client.send(
+      new InvokeCommand({ FunctionName: 'orders:$LATEST', InvocationType: 'Event', DurableExecutionName: 'by-name', Payload: Buffer.from('{"n":1}') }),
+    );
+    expect([again.StatusCode, again.DurableExecutionArn]).toEqual([202, arn]);
+    expect((await client.send(new GetDurableExecutionCommand({ DurableExecutionArn: arn }))).Status).toBe('PAUSED');
+    expect(core.executionsNeedingInvocation()).toEqual([]);
+    await client.send(new ResumeDurableExecutionCommand({ DurableExecutionArn: arn }));
+  });
+
   it('answers a malformed ARN with 400 and a long Reason with 400', async () => {
     const badArn = await rejection(client.send(new PauseDurableExecutionCommand({ DurableExecutionArn: 'arn:aws:lambda:nowhere' })));
     expect(badArn).toBeInstanceOf(InvalidParameterValueException);

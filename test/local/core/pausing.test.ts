@@ -107,6 +107,25 @@ describe('pausing an execution that no invocation is running (§9.4)', () => {
     expect(eventTypes(core, d.arn).slice(-3)).toEqual(['ExecutionPaused', 'CallbackSucceeded', 'ExecutionResumed']);
   });
 
+  it('times out a callback and readies a step retry while paused; both are owed on resume', () => {
+    const { core, clock } = makeCore();
+    const d = begin(core);
+    d.cp([callback('cb1', { TimeoutSeconds: 30 }), step('s1', 'RETRY', { Error: { ErrorMessage: 'flaky' }, StepOptions: { NextAttemptDelaySeconds: 10 } })]);
+    d.end({ Status: 'PENDING' });
+    core.pauseExecution({ DurableExecutionArn: d.arn });
+    clock.advance(10);
+    core.fireDueTimers();
+    expect(op(core, d.arn, 's1').Status).toBe('READY');
+    clock.advance(20);
+    core.fireDueTimers();
+    expect(op(core, d.arn, 'cb1').Status).toBe('TIMED_OUT');
+    expect(status(core, d.arn)).toBe('PAUSED');
+    expect(owed(core, d.arn)).toBe(false);
+    expect(eventTypes(core, d.arn).slice(-2)).toEqual(['ExecutionPaused', 'CallbackTimedOut']);
+    core.resumeExecution({ DurableExecutionArn: d.arn });
+    expect(owed(core, d.arn)).toBe(true);
+  });
+
   it('lets a chained invoke finish while the caller is paused', () => {
     const { core } = makeCore();
     core.registerFunction({ functionName: 'child', durableConfig: { executionTimeoutSeconds: 600 } });

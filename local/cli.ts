@@ -99,7 +99,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   const [command, ...rest] = argv;
   if (command !== 'local') {
-    throw new UsageError(`Unknown command '${command}'. The only command is 'local': cdk-durable local <bundle.js | entry.ts>.`);
+    throw new UsageError(`Unknown command '${command}'. Use local, pause, resume or delete: cdk-durable local <bundle.js | entry.ts>, cdk-durable pause <execution-arn>.`);
   }
   const values = new Map<string, string>();
   const flags = new Set<string>();

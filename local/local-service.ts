@@ -102,6 +102,11 @@ export interface LocalDurableServiceOptions {
    * label, request and response sizes, status), e.g. to count a runtime's checkpoint traffic.
    */
   readonly onRequest?: RequestObserver;
+  /**
+   * How long a deleted execution stays `DELETING` (visible to Get and List) before it is gone, in
+   * ms of the service clock. Default 0: removed as soon as the Delete is answered.
+   */
+  readonly deletionDelayMs?: number;
 }
 
 /**
@@ -214,6 +219,7 @@ export class LocalDurableService {
         ...(options.region !== undefined ? { region: options.region } : {}),
         ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
       },
+      deletionDelayMs: options.deletionDelayMs,
     });
     this.injector = new FaultInjector(options.faults ?? []);
     for (const rule of options.handlerKills ?? []) {

@@ -63,4 +63,17 @@ describe('a paused execution on the local service', () => {
     expect(JSON.parse(Buffer.from(response.Payload ?? new Uint8Array()).toString('utf8'))).toEqual({ approved: { by: 'bob' } });
     expect(svc.describe(arn).timeline).toMatch(/paused .*"hold on"/);
   });
+
+  it('keeps a deleted execution DELETING for the configured delay', async () => {
+    const delayed = await LocalDurableService.start({ handlerOutput: 'silent', deletionDelayMs: 60_000 });
+    try {
+      await delayed.registerFunction({ name: 'echo', bundle: WORKFLOWS, handler: 'echo' });
+      const run = await delayed.run('echo:live', { hello: 'world' });
+      await delayed.delete(run.executionArn);
+      expect(delayed.core.getExecution({ DurableExecutionArn: run.executionArn }).Status).toBe('DELETING');
+      expect(() => delayed.history(run.executionArn)).toThrow(/being deleted/);
+    } finally {
+      await delayed.stop();
+    }
+  });
 });

@@ -10,8 +10,10 @@ import type { Construct } from 'constructs';
 import { BUNDLE_LAMBDA_HANDLER, DurableBundling } from './bundling';
 import { DurableFunctionValidationError, DurableFunctionWiringError } from './errors';
 import {
+  DELETE_EXECUTION_ACTION,
   INVOKE_ACTION,
   LIST_EXECUTIONS_ACTION,
+  PAUSE_EXECUTION_ACTIONS,
   READ_EXECUTION_ACTIONS,
   SEND_CALLBACK_ACTIONS,
   STOP_EXECUTION_ACTION,
@@ -626,6 +628,39 @@ export class DurableFunction extends lambda.Function {
         ?? `Durable execution status changes${statuses !== undefined ? ` (${statuses.join(', ')})` : ''} of ${this.node.path}`,
       ...(options.ruleName !== undefined ? { ruleName: options.ruleName } : {}),
       ...(options.target !== undefined ? { targets: [options.target] } : {}),
+    });
+  }
+
+  /**
+   * Allows `grantee` to pause and resume this function's executions (an operator during an
+   * incident or a risky deploy): `lambda:PauseDurableExecution` and `lambda:ResumeDurableExecution`
+   * on `<function arn>:*`, which covers every execution of every version. With a
+   * `durableStateKey`, also encrypt with it (the pause and resume reasons are stored encrypted).
+   *
+   * @example
+   * orders.grantPauseExecutions(operatorRole);
+   */
+  public grantPauseExecutions(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...PAUSE_EXECUTION_ACTIONS],
+      resourceArns: [allQualifiersArn(this.functionArn)],
+    });
+    return this.withKeyGrant(grant, (key) => key.grantEncrypt(grantee));
+  }
+
+  /**
+   * Allows `grantee` to delete this function's finished executions with their history and data
+   * (for compliance): `lambda:DeleteDurableExecution` on `<function arn>:*`.
+   *
+   * @example
+   * orders.grantDeleteExecutions(complianceRole);
+   */
+  public grantDeleteExecutions(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [DELETE_EXECUTION_ACTION],
+      resourceArns: [allQualifiersArn(this.functionArn)],
     });
   }
 

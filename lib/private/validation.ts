@@ -332,7 +332,9 @@ export function validateBundlingOptions(where: string, bundling: object | undefi
 
 /** ` (did you mean "x"?)` for a key one or two edits away from a known one. */
 function suggestion(key: string, known: readonly string[]): string {
-  const close = known.find((candidate) => editDistance(key.toLowerCase(), candidate.toLowerCase()) <= 2);
+  const lower = key.toLowerCase();
+  const close = known.find((candidate) => editDistance(lower, candidate.toLowerCase()) <= 2)
+    ?? known.find((candidate) => lower.startsWith(candidate.toLowerCase()) || candidate.toLowerCase().startsWith(lower));
   return close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`;
 }
 

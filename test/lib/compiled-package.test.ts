@@ -64,7 +64,7 @@ test('the compiled construct bundles the compiled runtime, once, also for user i
     const { DurableFunction } = require(${JSON.stringify(path.join(pkg, 'dist', 'lib'))});
     const app = new cdk.App({ outdir: ${JSON.stringify(assembly)} });
     const stack = new cdk.Stack(app, 'Compiled');
-    new DurableFunction(stack, 'Wrapped', { entry: ${JSON.stringify(fixture('wrapped-workflow.ts'))} });
+    new DurableFunction(stack, 'Wrapped', { entry: ${JSON.stringify(fixture('wrapped-workflow.ts'))}, bundling: { minify: false } });
     const template = app.synth().getStackByName('Compiled').template;
     const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
     process.stdout.write(fn.Properties.Code.S3Key.replace('.zip', ''));

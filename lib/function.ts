@@ -145,7 +145,10 @@ export class DurableFunction extends lambda.Function {
     const projectRoot = resolveProjectRoot(where, entryPath, projectRootProp, bundling?.projectRoot, depsLockFilePath);
     // Skipped with the bundling itself when this stack is not being synthesized (cdk deploy OtherStack).
     if (Stack.of(scope).bundlingRequired) {
-      assertEntryExports(where, entryPath, exportName, projectRoot);
+      assertEntryExports(where, entryPath, exportName, projectRoot, {
+        loader: bundling?.loader,
+        tsconfig: bundling?.tsconfig !== undefined ? path.resolve(bundling.tsconfig) : undefined,
+      });
     }
 
     // Created here, not by lambda.Function: with durableConfig set it would attach the managed

@@ -236,13 +236,15 @@ describe('esbuild options reach the bundle', () => {
     const dir = project({
       'src/orders.ts': `
         import template from './greeting.txt';
+        import logo from './logo.png';
         import { shout } from '@util/shout';
         import { flavour } from 'dual-package';
         export async function handler(input: { name: string }, ctx: any) {
-          return ctx.step('greet', async () => shout(template.trim() + ' ' + input.name) + ' ' + flavour + ' ' + INJECTED);
+          return ctx.step('greet', async () => shout(template.trim() + ' ' + input.name) + ' ' + flavour + ' ' + INJECTED + logo.length);
         }
       `,
       'src/greeting.txt': 'hello\n',
+      'src/logo.png': 'PNG',
       'src/util/shout.ts': 'export const shout = (s: string) => s.toUpperCase();',
       'tsconfig.build.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@util/*': ['src/util/*'] } } }),
       'node_modules/dual-package/package.json': JSON.stringify({ name: 'dual-package', version: '1.0.0', main: 'main.js', module: 'module.mjs' }),
@@ -255,7 +257,7 @@ describe('esbuild options reach the bundle', () => {
       projectRoot: dir,
       bundling: {
         minify: false,
-        loader: { '.txt': 'text' },
+        loader: { '.txt': 'text', '.png': 'dataurl' },
         tsconfig: path.join(dir, 'tsconfig.build.json'),
         mainFields: ['module', 'main'],
         inject: [path.join(dir, 'inject.js')],
@@ -263,6 +265,7 @@ describe('esbuild options reach the bundle', () => {
     });
     const bundle = built.file('index.js');
     expect(bundle.includes('"hello\\n"')).toBe(true);
+    expect(/"data:image\/png[;,]/.test(bundle)).toBe(true);
     expect(bundle.includes('// src/util/shout.ts')).toBe(true);
     expect(bundle.includes('"from-module"')).toBe(true);
     expect(bundle.includes('"from-main"')).toBe(false);

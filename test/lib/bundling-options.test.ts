@@ -10,10 +10,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { Charset, LogLevel, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Charset, LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DurableFunction, DurableFunctionValidationError, type DurableFunctionProps } from '../../lib';
 import { LocalDurableService, silentLogger } from '../../local';
-import { functionAssetDir, logicalIdOf, newApp, newStack, removeOutdirs, tempOutdir } from './support';
+import { fixture, functionAssetDir, logicalIdOf, newApp, newStack, removeOutdirs, tempOutdir } from './support';
 
 afterAll(removeOutdirs);
 
@@ -309,6 +310,32 @@ describe('esbuild options reach the bundle', () => {
     expect(s3Key(synthOne({ entry, bundling: { assetHash: 'release-42' } }))).toBe(first);
     expect(s3Key(synthOne({ entry }))).not.toBe(unpinned);
     expect(first).not.toBe(unpinned);
+  });
+});
+
+describe('the default bundle', () => {
+  test('is no larger than NodejsFunction\'s default bundle of the same workflow on the official SDK', () => {
+    const app = newApp({ bundle: true });
+    const stack = newStack(app);
+    new DurableFunction(stack, 'Ours', { entry: fixture('plain-workflow.ts') });
+    new NodejsFunction(stack, 'Official', {
+      entry: fixture('official-sdk-workflow.ts'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      projectRoot: path.resolve(__dirname, '..', '..'),
+      depsLockFilePath: path.resolve(__dirname, '..', '..', 'package-lock.json'),
+      bundling: { logLevel: LogLevel.ERROR },
+    });
+    const assembly = app.synth();
+    const template = Template.fromStack(stack);
+    const size = (id: string): number => {
+      const dir = functionAssetDir(assembly.directory, template, logicalIdOf(template, 'AWS::Lambda::Function', id));
+      return fs.readdirSync(dir).reduce((total, file) => total + fs.statSync(path.join(dir, file)).size, 0);
+    };
+    const ours = size('Ours');
+    const official = size('Official');
+    // Both leave @aws-sdk/* to the Lambda runtime; ours is minified, theirs is not by default.
+    expect(ours).toBeGreaterThan(10_000);
+    expect(ours).toBeLessThanOrEqual(official);
   });
 });
 

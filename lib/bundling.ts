@@ -83,6 +83,12 @@ export interface DurableBundleSpec {
    * from this spec; `commandHooksSource` stands in for it there.
    */
   readonly commandHooks?: BundleCommandHooks;
+  /**
+   * Whether the generated entry wraps a plain workflow export with this package's runtime. False
+   * for a handler made with AWS's own durable-execution runtime, which is exported as it is.
+   * Default true.
+   */
+  readonly wrapWithRuntime?: boolean;
 }
 
 /** What one bundling produced. */
@@ -129,6 +135,7 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
           exportName: spec.exportName,
           entryDisplayName: projectRelative(spec.projectRoot, spec.entryPath),
           checkProvidedSdk: isExternal(CHECKPOINT_CLIENT, external),
+          wrapWithRuntime: spec.wrapWithRuntime,
         }),
         resolveDir: spec.projectRoot,
         sourcefile: 'durable-function-entry.js',

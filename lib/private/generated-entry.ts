@@ -21,6 +21,12 @@ export interface GeneratedEntryOptions {
    */
   readonly entryDisplayName: string;
   /**
+   * Whether to wrap a plain workflow export with this package's runtime (default true). False
+   * exports the user's handler as it is (a handler made with AWS's own runtime); the runtime is
+   * then not imported at all.
+   */
+  readonly wrapWithRuntime?: boolean;
+  /**
    * Check when the bundle loads that `@aws-sdk/client-lambda` has the durable-execution commands:
    * set when the client is left external, i.e. provided by the Lambda runtime.
    */
@@ -65,6 +71,20 @@ export function renderGeneratedEntry(options: GeneratedEntryOptions): string {
     '}',
     '',
   ];
+  if (options.wrapWithRuntime === false) {
+    return [
+      ...sdkCheck,
+      `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,
+      '',
+      `const exported = workflowModule[${exportName}];`,
+      'if (typeof exported !== "function") {',
+      `  throw new TypeError(${missing} + (Object.keys(workflowModule).join(", ") || "none") + ".");`,
+      '}',
+      '',
+      `export const ${BUNDLE_HANDLER_EXPORT} = exported;`,
+      '',
+    ].join('\n');
+  }
   return [
     ...sdkCheck,
     `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DurableFunctionValidationError } from '../errors';
+import type { DurableFunctionProps } from '../types';
 
 /**
  * The Lambda runtimes durable functions run on; `runtime` must be one of them.
@@ -158,11 +159,13 @@ const FUNCTION_OPTION_KEYS: { readonly [K in keyof Required<lambda.FunctionOptio
   systemLogLevelV2: true, timeout: true, tracing: true, vpc: true, vpcSubnets: true, logRemovalPolicy: true, tenancyConfig: true,
 } as const;
 
-/** The props `DurableFunction` adds to `lambda.FunctionOptions`. */
-const OWN_PROP_KEYS: readonly string[] = [
-  'entry', 'handler', 'runtime', 'executionTimeout', 'retentionPeriod', 'durableStateKey', 'aliasName', 'events',
-  'bundling', 'projectRoot', 'depsLockFilePath',
-];
+/** The props `DurableFunction` adds to `lambda.FunctionOptions`; the type keeps the list complete. */
+const OWN_PROP_FLAGS: { readonly [K in Exclude<keyof DurableFunctionProps, keyof lambda.FunctionOptions>]-?: true } = {
+  entry: true, handler: true, runtime: true, executionTimeout: true, retentionPeriod: true, durableStateKey: true,
+  aliasName: true, bundling: true, projectRoot: true, depsLockFilePath: true, historySamplingWindow: true,
+  invokeGrantScope: true, versionCleanup: true, durableRuntime: true,
+};
+const OWN_PROP_KEYS: readonly string[] = Object.keys(OWN_PROP_FLAGS);
 
 /** Props users bring from `NodejsFunction` or `lambda.Function` that mean nothing here, and why. */
 const REFUSED_PROPS: Readonly<Record<string, string>> = {
@@ -188,7 +191,8 @@ export function validateKnownProps(where: string, props: object): void {
       throw new DurableFunctionValidationError(key,
         `${where}: unknown prop ${JSON.stringify(key)}${suggestion(key, [...Object.keys(FUNCTION_OPTION_KEYS), ...OWN_PROP_KEYS])}. `
         + 'DurableFunction takes entry, handler, runtime, durableConfig (or executionTimeout and retentionPeriod), '
-        + 'durableStateKey, aliasName, events, bundling, projectRoot, depsLockFilePath and the lambda.Function options. '
+        + `${OWN_PROP_KEYS.filter((k) => !['entry', 'handler', 'runtime', 'executionTimeout', 'retentionPeriod'].includes(k)).join(', ')} `
+        + 'and the lambda.Function options. '
         + '(If it is a lambda.Function option newer than this version of cdk-durable-function, upgrade cdk-durable-function.)');
     }
   }

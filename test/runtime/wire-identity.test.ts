@@ -100,6 +100,41 @@ describe('operation identity on the wire', () => {
     expect(run.history.filter((e) => e.Id === childId(outer, 1)).map((e) => e.EventType)).toEqual(['StepStarted', 'StepFailed', 'StepStarted', 'StepSucceeded']);
   });
 
+  it('gives a custom item serdes each item\'s id when a finished map is replayed from its summary', async () => {
+    svc = new InProcessDurableService();
+    const seen: Array<{ phase: string; id: string }> = [];
+    let phase = 'first run';
+    svc.registerHandler(
+      'serdes-ids',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const mapped = await ctx.map('each', [1, 2, 3], async (_item, value) => value * 2, {
+            itemSerdes: {
+              serialize: (value: number, context) => {
+                seen.push({ phase, id: context.operationId });
+                return JSON.stringify(value);
+              },
+              deserialize: (data: string | undefined, context) => {
+                seen.push({ phase, id: context.operationId });
+                return JSON.parse(data ?? 'null') as number;
+              },
+            },
+          });
+          await ctx.wait(Duration.seconds(1));
+          return mapped.getResults();
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('serdes-ids', undefined, { betweenInvocations: () => void (phase = 'replay') });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toEqual([2, 4, 6]);
+    const items = [1, 2, 3].map((n) => childId(rootId(1), n));
+    // The replay reads the items from the map's summary, not from their checkpoints, and still names each one.
+    expect(seen.filter((s) => s.phase === 'replay').map((s) => s.id)).toEqual(items);
+    expect(new Set(seen.filter((s) => s.phase === 'first run').map((s) => s.id))).toEqual(new Set(items));
+  });
+
   it('still fails a replay whose code asks for a different operation at a recorded id', async () => {
     svc = new InProcessDurableService();
     let name = 'first';

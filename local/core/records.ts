@@ -73,6 +73,8 @@ export type PendingClose =
 export interface ClientTokenEntry {
   readonly response: CheckpointDurableExecutionResponse;
   readonly expiresAt: number;
+  /** The request it answered (CheckpointToken and Updates, canonical JSON): only an identical repeat is a replay. */
+  readonly fingerprint?: string;
 }
 
 /** One execution and everything the service knows about it. */

@@ -47,6 +47,8 @@ export {
   CallbackError,
   CheckpointError,
   ChildContextError,
+  ContextClosedError,
+  DurableOperationInStepError,
   DurableError,
   MapError,
   NonDeterministicError,

@@ -458,6 +458,7 @@ export class LocalDurableService {
       core: this.core,
       clock: this.clock,
       maxInvocationsPerExecution: this.options.maxInvocationsPerExecution,
+      skipTimeWhileCallbacksOpen: this.options.skipTimeWhileCallbacksOpen,
       invoker: (target, event, ctx) => host.invoke(target, event, { requestId: ctx.requestId, virtualNow: ctx.virtualNow }),
       afterInvocation: (report) => {
         this.updateCallbackHold();
@@ -494,7 +495,8 @@ export class LocalDurableService {
       }
     }
     if (this.callbackExecutions.size > 0 && this.releaseCallbackHold === undefined) {
-      this.releaseCallbackHold = this.scheduler.holdClock();
+      // Only the service-wide jump is held: executions without open callbacks still skip their waits.
+      this.releaseCallbackHold = this.scheduler.holdServiceClock();
     } else if (this.callbackExecutions.size === 0 && this.releaseCallbackHold !== undefined) {
       const release = this.releaseCallbackHold;
       this.releaseCallbackHold = undefined;

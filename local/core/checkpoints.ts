@@ -7,6 +7,7 @@
 import type { CheckpointDurableExecutionRequest, CheckpointDurableExecutionResponse } from '@aws-sdk/client-lambda';
 import { cancelChainedTarget, startChainedInvoke } from './chained-invokes';
 import { deepCopy } from './clone';
+import { executionNow } from './execution-clock';
 import type { CoreState } from './core-state';
 import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
 import { executionForToken, invocationForToken, issueNextToken } from './invocations';
@@ -29,7 +30,7 @@ import { planCheckpoint } from './validation';
 export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequest): CheckpointDurableExecutionResponse {
   const token = requireCheckpointToken(req.CheckpointToken);
   const exec = executionForToken(state, req.DurableExecutionArn);
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   const clientToken = checkClientToken(req.ClientToken);
   // The token is checked before any replay: only a token this execution issued may fetch a stored answer.
   if (!exec.tokens.has(token)) throw invalidParameter(INVALID_CHECKPOINT_TOKEN);

@@ -7,6 +7,7 @@ import type { ErrorObject } from '@aws-sdk/client-lambda';
 import type { CheckpointTokenInfo, InvocationOutcome, InvocationStart } from './api';
 import type { CoreState } from './core-state';
 import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
+import { executionNow } from './execution-clock';
 import { finishAsDecided, finishExecution } from './executions';
 import { INVALID_OUTPUT_ERROR_TYPE, parseInvocationOutput, pendingIsLegitimate, type ParsedInvocationOutput } from './invocation-output';
 import { INVOCATION_RETRY_BASE_MS, INVOCATION_RETRY_MAX_MS } from './limits';
@@ -54,7 +55,7 @@ function newInvocation(state: CoreState, exec: ExecutionRecord): InvocationRecor
     id: state.newId(),
     seq,
     requestId: state.newId(),
-    startedAt: state.clock.now(),
+    startedAt: executionNow(state, exec),
     tokens: new Map([[token, { consumed: false }]]),
     activeToken: token,
     lastDeliveredSeq: exec.changeSeq,
@@ -87,7 +88,7 @@ export function endInvocation(state: CoreState, executionArn: string, invocation
     }
     throw invalidParameter(`Invocation ${invocationId} of ${exec.arn} has already ended.`);
   }
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   const { parsed, error } = classifyOutcome(exec, inv, outcome);
   closeInvocation(exec, inv, now, error, false);
   state.wakes.notify(exec.arn, 'invocation-ended');

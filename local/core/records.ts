@@ -110,6 +110,8 @@ export interface ExecutionRecord {
   readonly clientTokens: Map<string, ClientTokenEntry>;
   /** Payload and error bytes written so far (100 MB quota). */
   dataBytes: number;
+  /** Virtual time this execution skipped ahead of the service clock (see execution-clock.ts); absent = 0. */
+  clockOffsetMs?: number;
   /** The CHAINED_INVOKE operation that started this execution, if any. */
   readonly parent?: OperationAddress;
 }

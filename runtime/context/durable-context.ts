@@ -66,7 +66,7 @@ export class DurableContextImpl implements DurableContext {
 
   /** Takes the next operation id of this context (synchronously, at call time). */
   allocateOperationId(): { id: string; position: number } {
-    const step = currentStep();
+    const step = currentStep(this.runtime);
     if (step !== undefined) {
       throw new DurableOperationInStepError(
         `A durable operation was called inside the function of ${step}. Step functions run plain code only; ` +

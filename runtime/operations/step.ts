@@ -151,7 +151,7 @@ class StepRun<T> {
       let value: T;
       try {
         value = await raceAbort(
-          runInsideStep(this.what, () => Promise.resolve().then(() => this.fn(stepContext))),
+          runInsideStep(this.what, runtime, () => Promise.resolve().then(() => this.fn(stepContext))),
           scope.signal,
           this.what,
         );

@@ -32,6 +32,12 @@ export interface DurableBundleSpec {
   readonly sourceMap: boolean;
   readonly externalModules: readonly string[];
   readonly define: Readonly<Record<string, string>>;
+  /**
+   * Whether the generated entry wraps a plain workflow export with this package's runtime. False
+   * for a handler made with AWS's own durable-execution runtime, which is exported as it is.
+   * Default true.
+   */
+  readonly wrapWithRuntime?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
           runtimeSpecifier: relativeSpecifier(spec.projectRoot, spec.runtimePath),
           exportName: spec.exportName,
           entryDisplayName: projectRelative(spec.projectRoot, spec.entryPath),
+          wrapWithRuntime: spec.wrapWithRuntime,
         }),
         resolveDir: spec.projectRoot,
         sourcefile: 'durable-function-entry.js',

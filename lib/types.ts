@@ -1,4 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 
@@ -153,4 +154,97 @@ export interface DurableFunctionProps extends Omit<lambda.FunctionOptions, 'dura
    * @default - no minification, no source map, nothing external
    */
   readonly bundling?: DurableBundlingOptions;
+
+  /**
+   * How far back a replay gate (or anything else that reads finished executions' histories
+   * before a deploy) samples. Only used at synth: a `retentionPeriod` shorter than this window
+   * is reported as a warning, because histories older than the retention period are gone.
+   *
+   * @default Duration.days(7)
+   */
+  readonly historySamplingWindow?: Duration;
+
+  /**
+   * Where `grantInvoke` allows `lambda:InvokeFunction`. By default only on the alias, so a grantee
+   * cannot start executions on `$LATEST` or an old version and bypass the alias.
+   *
+   * @default InvokeGrantScope.ALIAS
+   */
+  readonly invokeGrantScope?: InvokeGrantScope;
+
+  /**
+   * Deletes old versions on a schedule once no execution runs on them. Versions are retained by
+   * default (an execution runs on the version that started it for up to `executionTimeout`), so
+   * without this they pile up (Lambda keeps up to 75 GB of code per Region).
+   *
+   * @default - versions are kept for ever
+   */
+  readonly versionCleanup?: VersionCleanupOptions;
+
+  /**
+   * Which durable-execution runtime the entry's handler is made with. An entry that imports
+   * `@aws/durable-execution-sdk-js` must say `DurableRuntime.AWS_DURABLE_EXECUTION_SDK`: its handler
+   * is then deployed as it is, never wrapped a second time.
+   *
+   * @default DurableRuntime.EMBEDDED
+   */
+  readonly durableRuntime?: DurableRuntime;
+}
+
+/**
+ * What `grantInvoke` on a {@link DurableFunction} allows.
+ *
+ * @example
+ * new DurableFunction(this, 'Orders', { entry: 'src/orders.ts', invokeGrantScope: InvokeGrantScope.ALL_VERSIONS });
+ */
+export enum InvokeGrantScope {
+  /** `lambda:InvokeFunction` on the alias ARN only. */
+  ALIAS = 'ALIAS',
+  /**
+   * `lambda:InvokeFunction` on `<function arn>:*`: the alias, every version and `$LATEST`. Needed by
+   * callers that pin a version themselves; scanners flag the wildcard (AwsSolutions-IAM5).
+   */
+  ALL_VERSIONS = 'ALL_VERSIONS',
+}
+
+/**
+ * The durable-execution runtime a {@link DurableFunction}'s handler is made with.
+ *
+ * @example
+ * new DurableFunction(this, 'Orders', { entry: 'src/orders.ts', durableRuntime: DurableRuntime.AWS_DURABLE_EXECUTION_SDK });
+ */
+export enum DurableRuntime {
+  /** This package's runtime: a plain workflow export is wrapped with its `withDurableExecution`. */
+  EMBEDDED = 'EMBEDDED',
+  /** The handler is made with `withDurableExecution` of `@aws/durable-execution-sdk-js` and deployed as it is. */
+  AWS_DURABLE_EXECUTION_SDK = 'AWS_DURABLE_EXECUTION_SDK',
+}
+
+/**
+ * The scheduled cleanup of a {@link DurableFunction}'s old versions: a small Lambda function that
+ * deletes versions older than the alias's which no alias uses, which are not among the `keep`
+ * newest of them, and on which no execution is in flight (`ListDurableExecutionsByFunction` per
+ * version). Its IAM is scoped to this function.
+ *
+ * @example
+ * new DurableFunction(this, 'Orders', {
+ *   entry: 'src/orders.ts',
+ *   versionCleanup: { keep: 3, schedule: events.Schedule.rate(Duration.hours(6)) },
+ * });
+ */
+export interface VersionCleanupOptions {
+  /**
+   * How many versions older than the alias's are kept even when nothing runs on them (for a quick
+   * roll-back).
+   *
+   * @default 3
+   */
+  readonly keep?: number;
+
+  /**
+   * When the cleanup runs.
+   *
+   * @default events.Schedule.rate(Duration.days(1))
+   */
+  readonly schedule?: events.Schedule;
 }

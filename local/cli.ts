@@ -15,6 +15,7 @@ import { MAX_DURATION_SECONDS } from './core/limits';
 import { exitWith } from './exit-code';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
+import { formatMetrics } from './observability';
 
 /**
  * What `cdk-durable local …` asks for.
@@ -240,6 +241,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
       executionName: args.executionName,
     });
     output.write('stdout', formatRun(run));
+    output.write('stdout', formatMetrics(service.metrics()));
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

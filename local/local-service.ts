@@ -30,6 +30,7 @@ import { DurableApiBackend, InvokeApiRequest, InvokeApiResult } from './http/dur
 import { consoleLogger, ServiceLogger } from './http/logger';
 import { DurableHttpServer, RequestObserver, ResponseDropped } from './http/server';
 import { HttpServiceError } from './http/service-errors';
+import { ExecutionObserver, type LocalFunctionMetrics, type StatusChangeListener } from './observability';
 import { ExecutionScheduler, SchedulerError } from './scheduler';
 import { formatTimeline } from './timeline';
 
@@ -101,6 +102,11 @@ export interface LocalDurableServiceOptions {
    * label, request and response sizes, status), e.g. to count a runtime's checkpoint traffic.
    */
   readonly onRequest?: RequestObserver;
+  /**
+   * Told about every durable execution status change (start, then its end), as the EventBridge
+   * event Lambda publishes for it; see also {@link LocalDurableService.onExecutionStatusChange}.
+   */
+  readonly onExecutionStatusChange?: StatusChangeListener;
 }
 
 /**
@@ -186,6 +192,8 @@ export class LocalDurableService {
   readonly core: DurableServiceCore;
   /** The clock the service runs on. */
   readonly clock: ServiceClock;
+  /** Status-change events and durable metrics of every execution (see {@link metrics}). */
+  readonly observability: ExecutionObserver;
   private readonly logger: ServiceLogger;
   private readonly clients = new Set<LambdaClient>();
   private readonly killRules: Array<{ rule: HandlerKillRule; fired: number }> = [];
@@ -212,6 +220,10 @@ export class LocalDurableService {
         ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
       },
     });
+    this.observability = new ExecutionObserver(this.core);
+    if (options.onExecutionStatusChange !== undefined) {
+      this.observability.onStatusChange(options.onExecutionStatusChange);
+    }
     this.injector = new FaultInjector(options.faults ?? []);
     for (const rule of options.handlerKills ?? []) {
       this.killHandlerAt(rule);
@@ -354,6 +366,35 @@ export class LocalDurableService {
         }),
       timeline: formatTimeline(history),
     };
+  }
+
+  /**
+   * Calls `listener` with every durable execution status-change event from now on, in the shape
+   * Lambda sends to EventBridge (`source` `aws.lambda`, `detail-type` `Durable Execution Status
+   * Change`); returns the function that removes it.
+   *
+   * @example
+   * const failed: string[] = [];
+   * svc.onExecutionStatusChange((event) => {
+   *   if (event.detail.status === 'FAILED') failed.push(event.detail.durableExecutionArn);
+   * });
+   */
+  onExecutionStatusChange(listener: StatusChangeListener): () => void {
+    return this.observability.onStatusChange(listener);
+  }
+
+  /**
+   * The durable execution metrics Lambda would publish, counted per function since the service
+   * started, named as the CloudWatch metrics (`DurableExecutionFailed`, …).
+   *
+   * @example
+   * expect(svc.metrics('orders').DurableExecutionFailed).toBe(0);
+   * console.log(formatMetrics(svc.metrics()));
+   */
+  metrics(functionName: string): LocalFunctionMetrics;
+  metrics(): LocalFunctionMetrics[];
+  metrics(functionName?: string): LocalFunctionMetrics | LocalFunctionMetrics[] {
+    return functionName === undefined ? this.observability.metrics() : this.observability.metrics(functionName);
   }
 
   /** Every history event of an execution, oldest first, with execution data. */

@@ -47,3 +47,10 @@ export const STOP_EXECUTION_ACTION = 'lambda:StopDurableExecution';
 
 /** Starting an execution. */
 export const INVOKE_ACTION = 'lambda:InvokeFunction';
+
+/** Writing the function's own logs (what AWSLambdaBasicExecutionRole allows on `*`). */
+export const LOG_ACTIONS: readonly string[] = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+];

@@ -20,6 +20,12 @@ export interface GeneratedEntryOptions {
    * bundle, whose hash must not depend on where the project is checked out).
    */
   readonly entryDisplayName: string;
+  /**
+   * Whether to wrap a plain workflow export with this package's runtime (default true). False
+   * exports the user's handler as it is (a handler made with AWS's own runtime); the runtime is
+   * then not imported at all.
+   */
+  readonly wrapWithRuntime?: boolean;
 }
 
 /** The export name of the generated entry; the Lambda handler is `index.<this>`. */
@@ -48,6 +54,19 @@ export function renderGeneratedEntry(options: GeneratedEntryOptions): string {
     `${options.entryDisplayName} does not export a function named ${JSON.stringify(options.exportName)}. `
     + 'Export the workflow as a function `(input, ctx) => result` (or a handler made with withDurableExecution) '
     + 'under that name, or set the DurableFunction `handler` prop to the name it is exported as. Exports found: ');
+  if (options.wrapWithRuntime === false) {
+    return [
+      `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,
+      '',
+      `const exported = workflowModule[${exportName}];`,
+      'if (typeof exported !== "function") {',
+      `  throw new TypeError(${missing} + (Object.keys(workflowModule).join(", ") || "none") + ".");`,
+      '}',
+      '',
+      `export const ${BUNDLE_HANDLER_EXPORT} = exported;`,
+      '',
+    ].join('\n');
+  }
   return [
     `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,
     `import { isDurableHandler, withDurableExecution } from ${JSON.stringify(options.runtimeSpecifier)};`,

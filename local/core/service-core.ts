@@ -51,6 +51,7 @@ import { DEFAULT_PAGE_ITEMS, MAX_PAGE_ITEMS } from './limits';
 import { getExecution, getHistory, getOperations, getState, listExecutions } from './queries';
 import { executionsNeedingInvocation, isInvocationRunning } from './scheduling';
 import { TimerQueue } from './timers';
+import { executionUsage, type ExecutionUsage } from './usage';
 import { WakeQueue } from './wakes';
 
 /** Options of {@link DurableServiceCore}. */
@@ -204,6 +205,11 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   describeCheckpointToken(executionArn: string, checkpointToken: string): CheckpointTokenInfo | undefined {
     return describeCheckpointToken(this.state, executionArn, checkpointToken);
+  }
+
+  /** The execution's use of its operation and storage limits (the figures of Lambda's durable metrics). */
+  executionUsage(executionArn: string): ExecutionUsage {
+    return executionUsage(this.state, executionArn);
   }
 
   /** Runs a public call; wake listeners run once the outermost one has finished. */

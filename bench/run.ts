@@ -33,6 +33,7 @@ import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from 
 import { measureTestLoop, TestLoopResult } from './harness/test-loop';
 import { TrafficMeter } from './harness/traffic';
 import { RUNTIMES, RuntimeName, Workload, WORKLOADS } from './workloads/catalog';
+import { formatConcurrentWaits, measureConcurrentWaits, type ConcurrentWaitsFigures } from './workloads/concurrent-waits';
 
 const LAYOUT =
   'Local durable service (virtual clock) in the bench process; each execution registers its function afresh with ' +
@@ -74,7 +75,7 @@ function parseOptions(): Options {
     return n;
   };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
-  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'test-loop']);
+  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'test-loop', 'concurrent-waits']);
   for (const id of only ?? []) {
     if (!known.has(id)) {
       throw new BenchmarkFailure(`--only: unknown workload '${id}'; choose from ${[...known].join(', ')}.`);
@@ -121,9 +122,14 @@ async function main(): Promise<void> {
   const workloads: WorkloadResult[] = [];
   const startup: Partial<Record<RuntimeName, StartupFigures>> = {};
   let testLoop: TestLoopResult | undefined;
+  let concurrentWaits: ConcurrentWaitsFigures | undefined;
   try {
     for (const workload of WORKLOADS.filter((w) => options.only === undefined || options.only.has(w.id))) {
       workloads.push(await runWorkload(svc, meter, output, workload, options.reps ?? workload.repetitions, buildDir));
+    }
+    if (options.only === undefined || options.only.has('concurrent-waits')) {
+      progress('concurrent-waits: 100 concurrent executions, each with a 1-hour wait');
+      concurrentWaits = await measureConcurrentWaits(svc, buildDir, 100, progress);
     }
     if (options.only === undefined || options.only.has('startup')) {
       progress('startup: bundle size and cold start of a one-step workflow');
@@ -137,7 +143,7 @@ async function main(): Promise<void> {
     await svc.stop();
   }
 
-  const table = formatTable(workloads, startup, testLoop);
+  const table = formatTable(workloads, startup, testLoop) + (concurrentWaits ? `\n\n${formatConcurrentWaits(concurrentWaits)}` : '');
   const results: BenchmarkResults = {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,

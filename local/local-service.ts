@@ -552,6 +552,7 @@ export class LocalDurableService {
       core: this.core,
       clock: this.clock,
       maxInvocationsPerExecution: this.options.maxInvocationsPerExecution,
+      skipTimeWhileCallbacksOpen: this.options.skipTimeWhileCallbacksOpen,
       invoker: (target, event, ctx) => host.invoke(target, event, { requestId: ctx.requestId, virtualNow: ctx.virtualNow }),
       afterInvocation: (report) => {
         this.updateCallbackHold();
@@ -599,7 +600,8 @@ export class LocalDurableService {
     }
     const hold = this.callbackExecutions.size > 0 || this.pausedExecutions.size > 0;
     if (hold && this.releaseCallbackHold === undefined) {
-      this.releaseCallbackHold = this.scheduler.holdClock();
+      // Only the service-wide jump is held: executions without open callbacks still skip their waits.
+      this.releaseCallbackHold = this.scheduler.holdServiceClock();
     } else if (!hold && this.releaseCallbackHold !== undefined) {
       const release = this.releaseCallbackHold;
       this.releaseCallbackHold = undefined;

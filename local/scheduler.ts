@@ -60,6 +60,11 @@ export interface ExecutionSchedulerOptions {
    * execution's waiters.
    */
   readonly afterInvocation?: (report: InvocationReport) => void | Promise<void>;
+  /**
+   * On a virtual clock, whether an execution waiting on an open callback is skipped ahead too (its
+   * callback timeout then fires at once). Default false.
+   */
+  readonly skipTimeWhileCallbacksOpen?: boolean;
 }
 
 /** Why the scheduler gave up on an execution or a wait. */
@@ -125,6 +130,9 @@ export class ExecutionScheduler {
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly unsubscribe: () => void;
   private holds = 0;
+  /** Holds that keep the whole service clock from jumping, while executions may still skip on their own. */
+  private serviceHolds = 0;
+  private skipPassHandle?: NodeJS.Immediate;
   private stopped = false;
   private pumpQueued = false;
   private timerAbort?: AbortController;
@@ -217,6 +225,21 @@ export class ExecutionScheduler {
     };
   }
 
+  /**
+   * Keeps the service clock from jumping when everything is idle, until the returned function is
+   * called; each idle execution still skips its own waits (see {@link holdClock} to stop both).
+   */
+  holdServiceClock(): () => void {
+    this.serviceHolds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.serviceHolds--;
+      this.kick();
+    };
+  }
+
   /** Number of invocations and chained invokes in flight. */
   get inFlight(): number {
     return this.inflight.size;
@@ -231,6 +254,8 @@ export class ExecutionScheduler {
       this.stopped = true;
       this.unsubscribe();
       this.clearTimer();
+      if (this.skipPassHandle) clearImmediate(this.skipPassHandle);
+      this.skipPassHandle = undefined;
       for (const [arn, list] of this.waiters) {
         for (const w of list) w.reject(new SchedulerError('stopped', `The scheduler stopped before ${arn} finished.`));
       }
@@ -272,7 +297,7 @@ export class ExecutionScheduler {
       requestId: start.requestId,
       invocationId: start.invocationId,
       invocationNumber,
-      virtualNow: this.clock.now(),
+      virtualNow: this.core.executionNow?.(arn) ?? this.clock.now(),
     };
     const run = async () => {
       let outcome: InvocationOutcome;
@@ -335,8 +360,9 @@ export class ExecutionScheduler {
 
   /** Arms the wake-up for the next timer: a jump when idle on a virtual clock, a real timer otherwise. */
   private armTimer(): void {
+    this.armSkipPass();
     const next = this.core.nextTimerAt();
-    const idle = this.inflight.size === 0 && this.holds === 0;
+    const idle = this.inflight.size === 0 && this.holds === 0 && this.serviceHolds === 0;
     const skip = idle && this.clock.mode === 'virtual';
     // Most changes leave the next timer alone; keep the armed wait then instead of re-creating it.
     if (next !== undefined && next === this.armedAt && skip === this.armedSkip && (this.timerAbort || this.skipHandle)) return;
@@ -349,7 +375,7 @@ export class ExecutionScheduler {
       this.skipHandle = setImmediate(() => {
         this.skipHandle = undefined;
         if (this.stopped) return;
-        if (this.inflight.size === 0 && this.holds === 0 && this.core.executionsNeedingInvocation().length === 0) {
+        if (this.inflight.size === 0 && this.holds === 0 && this.serviceHolds === 0 && this.core.executionsNeedingInvocation().length === 0) {
           this.clock.waitUntil(next).then(
             () => this.kick(),
             (err) => this.fail(err),
@@ -369,6 +395,25 @@ export class ExecutionScheduler {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * On a virtual clock, lets each idle execution skip ahead to its own next timer, whatever the
+   * others do (after a macrotask, like the service-wide jump, so callers reacting to the last
+   * change act first). One pass is pending at a time.
+   */
+  private armSkipPass(): void {
+    if (this.clock.mode !== 'virtual' || this.holds > 0 || this.skipPassHandle || !this.core.skipIdleExecutions) return;
+    this.skipPassHandle = setImmediate(() => {
+      this.skipPassHandle = undefined;
+      if (this.stopped || this.holds > 0) return;
+      try {
+        const moved = this.core.skipIdleExecutions?.({ callbacks: this.options.skipTimeWhileCallbacksOpen === true }) ?? [];
+        if (moved.length > 0) this.kick();
+      } catch (err) {
+        this.fail(err);
+      }
+    });
   }
 
   private clearTimer(): void {

@@ -29,7 +29,7 @@ const OWN_FIELDS_SKIPPED = new Set(['name', 'message', 'stack', 'cause', 'errorT
 /** Builds the `ErrorObject` recorded for a thrown value. */
 export function toErrorObject(error: unknown): ErrorObject {
   if (!(error instanceof Error)) {
-    return { ErrorMessage: 'Unknown error' };
+    return nonErrorObject(error);
   }
   const object: ErrorObject = { ErrorType: error.name || 'Error', ErrorMessage: error.message };
   if (error instanceof DurableError && error.errorData !== undefined) {
@@ -43,6 +43,45 @@ export function toErrorObject(error: unknown): ErrorObject {
   if (cause) envelope.cause = cause;
   if (envelope.data || envelope.cause) object.ErrorData = JSON.stringify(envelope);
   return object;
+}
+
+/** `ErrorType` recorded for a thrown value that is not an `Error` (`throw { code: 'E42' }`). */
+export const NON_ERROR_THROWN = 'NonErrorThrown';
+
+const MAX_DESCRIBED_CHARS = 200;
+
+/**
+ * The `ErrorObject` of a thrown non-Error value: the value itself is kept as the error's data (an
+ * object's JSON-safe fields, or `{ value }` for anything else), so the rebuilt error carries it
+ * (`error.cause.code === 'E42'`), and the message shows it.
+ */
+function nonErrorObject(value: unknown): ErrorObject {
+  let described: string;
+  let data: Record<string, unknown> | undefined;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+      if (isJsonSafe(field)) (data ??= {})[key] = field;
+    }
+    described = safeJson(data ?? {}) ?? Object.prototype.toString.call(value);
+  } else {
+    if (isJsonSafe(value)) data = { value };
+    described = typeof value === 'string' ? JSON.stringify(value) : (safeJson(value) ?? String(value));
+  }
+  if (described.length > MAX_DESCRIBED_CHARS) described = `${described.slice(0, MAX_DESCRIBED_CHARS)}…`;
+  const object: ErrorObject = {
+    ErrorType: NON_ERROR_THROWN,
+    ErrorMessage: `A value that is not an Error was thrown: ${described}. Throw an Error (e.g. Object.assign(new Error('…'), { code })) to keep a stack trace.`,
+  };
+  if (data) object.ErrorData = JSON.stringify({ data });
+  return object;
+}
+
+function safeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -156,7 +195,11 @@ function isJsonSafe(value: unknown): boolean {
 function serializeCause(cause: unknown, depth: number): SerializedCause | undefined {
   if (cause === undefined || depth >= MAX_CAUSE_DEPTH) return undefined;
   if (!(cause instanceof Error)) {
-    return { name: 'Error', message: typeof cause === 'string' ? cause : 'Unknown error' };
+    const object = nonErrorObject(cause);
+    const link: SerializedCause = { name: object.ErrorType as string, message: typeof cause === 'string' ? cause : (object.ErrorMessage as string) };
+    const envelope = parseEnvelope(object.ErrorData);
+    if (envelope?.data) link.data = envelope.data;
+    return link;
   }
   const link: SerializedCause = { name: cause.name || 'Error', message: cause.message };
   const data = ownData(cause);

@@ -117,6 +117,25 @@ export class SerdesError extends DurableError {}
 export class ValidationError extends DurableError {}
 
 /**
+ * A durable operation was called inside a step function. It is a bug in the code, not a passing
+ * failure, so the step fails at once instead of being retried.
+ *
+ * @example
+ * // ctx.step('outer', async () => ctx.wait({ seconds: 1 })) → DurableOperationInStepError, no retries
+ */
+export class DurableOperationInStepError extends ValidationError {}
+
+/**
+ * A child context (or a batch branch's context) was used after its function had returned: its
+ * operations could no longer be replayed at stable ids. The execution fails at once.
+ *
+ * @example
+ * // let saved; await ctx.runInChildContext('c', async (child) => { saved = child; });
+ * // await saved.step(...) → ContextClosedError naming child context "c"
+ */
+export class ContextClosedError extends ValidationError {}
+
+/**
  * The event handed to the handler is not a durable invocation (no `DurableExecutionArn` or
  * `CheckpointToken`): durable execution is probably not enabled on the function.
  *

@@ -3,6 +3,7 @@ import { unboundedSignal } from './context/abort';
 import { DurableContextImpl } from './context/durable-context';
 import { MAX_ERROR_UPDATE_BYTES, toErrorObject, truncateErrorToFit } from './error-object';
 import { DurableError, SerdesError } from './errors';
+import { jsonWithoutLoss } from './serdes';
 import { CheckpointQueue } from './invocation/checkpoint-queue';
 import { parseInput, parseInvocationEvent, type DurableInvocationEvent, type DurableInvocationOutput } from './invocation/event';
 import { ExecutionState } from './invocation/execution-state';
@@ -17,6 +18,8 @@ import type { DurableContext } from './types';
 
 /** Largest handler output (protocol.md §1.3: 6 MiB minus 50 bytes). */
 const MAX_OUTPUT_BYTES = 6 * 1024 * 1024 - 50;
+/** Largest execution result the service stores (protocol.md §7: 6 MB for a synchronous start). */
+const MAX_EXECUTION_RESULT_BYTES = 6 * 1024 * 1024;
 
 const HANDLER_TAG = Symbol.for('cdk-durable-function.handler');
 
@@ -160,6 +163,7 @@ async function runInvocation(
   try {
     const settled = Promise.resolve()
       .then(() => workflow(input, root))
+      .finally(() => root.close())
       .then(
         (value) => ({ ok: true as const, value }),
         (error: unknown) => ({ ok: false as const, error }),
@@ -188,16 +192,26 @@ async function finish(runtime: InvocationRuntime, output: DurableInvocationOutpu
 async function succeeded(runtime: InvocationRuntime, value: unknown): Promise<DurableInvocationOutput> {
   let result: string | undefined;
   try {
-    result = JSON.stringify(value);
+    result = jsonWithoutLoss(value);
   } catch (error) {
     return failed(
       new SerdesError(
-        `The workflow's return value cannot be serialised to JSON: ${(error as Error).message}. Return JSON-serialisable data (no BigInt, no cycles).`,
+        `The workflow's return value cannot be serialised to JSON: ${(error as Error).message}. Return JSON-serialisable data (no BigInt, no cycles, no Map or Set).`,
         { cause: error },
       ),
     );
   }
   if (result === undefined) return { Status: 'SUCCEEDED' };
+  const size = Buffer.byteLength(result, 'utf8');
+  if (size > MAX_EXECUTION_RESULT_BYTES) {
+    return failed(
+      new SerdesError(
+        `The workflow's result is ${size} bytes once serialised to JSON; a durable execution's result may be at most ` +
+          `${MAX_EXECUTION_RESULT_BYTES} bytes (6 MiB; 1 MB when the execution was started asynchronously). Return less: ` +
+          'store large data elsewhere (e.g. S3, from a step) and return a reference to it.',
+      ),
+    );
+  }
   const output: DurableInvocationOutput = { Status: 'SUCCEEDED', Result: result };
   if (Buffer.byteLength(JSON.stringify(output), 'utf8') <= MAX_OUTPUT_BYTES) return output;
   // Too large for a Lambda response: record the result with the execution, return an empty one (§1.3).

@@ -50,6 +50,8 @@ export {
   CallbackError,
   CheckpointError,
   ChildContextError,
+  ContextClosedError,
+  DurableOperationInStepError,
   DurableError,
   MapError,
   NonDeterministicError,

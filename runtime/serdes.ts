@@ -43,8 +43,14 @@ export interface Serdes<T> {
 }
 
 /**
- * The default serdes: JSON. `undefined` is stored as no payload and read back as `undefined`;
- * `null` is stored as `"null"`.
+ * The default serdes: JSON, with JSON's rules.
+ * - `undefined` is stored as no payload and read back as `undefined`; `null` as `"null"`.
+ * - A `Date` comes back as its ISO string; a class instance as a plain object (its own enumerable
+ *   fields; `toJSON` is honoured); `undefined`, functions and symbols inside an array come back as
+ *   `null` and as object fields are left out; `NaN` and `Infinity` come back as `null`.
+ * - What JSON would empty silently is refused with a {@link SerdesError}: a `Map` or `Set` (stored
+ *   as `{}`) anywhere in the value. So are a `BigInt` and a cycle. Convert such values yourself, or
+ *   pass a custom serdes (`{ serdes: { serialize, deserialize } }`).
  *
  * @example
  * await ctx.step('load', load, { serdes: Serdes.json() });
@@ -58,7 +64,7 @@ export const Serdes = {
 const jsonSerdes: Serdes<unknown> = {
   serialize(value) {
     if (value === undefined) return undefined;
-    const text = JSON.stringify(value);
+    const text = JSON.stringify(value, refuseLossyValues);
     // JSON.stringify returns undefined for functions and symbols; treat them like undefined.
     return text;
   },
@@ -67,6 +73,30 @@ const jsonSerdes: Serdes<unknown> = {
     return JSON.parse(data) as unknown;
   },
 };
+
+/**
+ * `JSON.stringify` by the default serdes' rules: a `Map` or `Set` anywhere in the value throws a
+ * `TypeError` that names it instead of being stored as `{}`.
+ *
+ * @example jsonWithoutLoss({ ids: [1, 2] }) // '{"ids":[1,2]}'
+ */
+export function jsonWithoutLoss(value: unknown): string | undefined {
+  return JSON.stringify(value, refuseLossyValues);
+}
+
+/** A JSON replacer that refuses the values JSON would store as `{}` (their content lost). */
+function refuseLossyValues(this: unknown, key: string, value: unknown): unknown {
+  if (value instanceof Map || value instanceof Set) {
+    const kind = value instanceof Map ? 'Map' : 'Set';
+    const where = key === '' ? 'the value itself' : `field "${key}"`;
+    const convert = kind === 'Map' ? 'Object.fromEntries(map) or [...map]' : '[...set]';
+    throw new TypeError(
+      `${where} is a ${kind}, which JSON stores as {} (its ${value.size} entries would be lost). ` +
+        `Convert it (${convert}) and back, or pass a custom serdes that handles it`,
+    );
+  }
+  return value;
+}
 
 /** Describes which value a serdes call was handling, for error messages. */
 export interface SerdesSubject {

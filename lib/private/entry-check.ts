@@ -34,6 +34,8 @@ export type EntryExports = (
 ) & {
   /** Every package specifier the entry or its relative imports import (`@aws/x`, `@aws/x/sub`). */
   readonly packageImports: readonly string[];
+  /** The entry compiled on its own (packages external), for static checks of its exports. */
+  readonly text?: string;
 };
 
 /** The bundling options that change how the entry itself compiles. */
@@ -78,13 +80,54 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
   // Re-exports from packages stay external in this pass, so their names are not in `exports`.
   const text = result.outputFiles[0]?.text ?? '';
   if (/^export \* from /m.test(text)) {
-    return { kind: 'unknown', names, packageImports };
+    return { kind: 'unknown', names, packageImports, text };
   }
-  return { kind: 'known', names, packageImports };
+  return { kind: 'known', names, packageImports, text };
 }
 
 /**
- * Fails with a clear error when the entry is known not to export `exportName`. Entries whose
+ * What an export is bound to, read from the text of the esbuild pass above, never by running the
+ * module (user code may reach out to the network or AWS at load, which synth must not do). esbuild
+ * prints every module-level binding as `var name = <initializer>;` and the exports as one
+ * `export { local as name }` list, so the initializer of an export is found by name. Only an
+ * initializer that is a literal value (a number, string, boolean, null, object or array literal)
+ * is known not to be a function; anything else (a function, a call such as
+ * `withDurableExecution(...)`, an import) may be one and is left to the load-time check.
+ *
+ * @example describeNonFunctionExport('var handler = 42;\nexport {\n  handler\n};', 'handler') // 'the number 42'
+ */
+export function describeNonFunctionExport(text: string, exportName: string): string | undefined {
+  const list = /^export \{([^}]*)\};?\s*$/m.exec(text);
+  if (!list) return undefined;
+  let local: string | undefined;
+  for (const item of list[1].split(',')) {
+    const match = /^\s*([\w$]+)(?:\s+as\s+([\w$]+|"[^"]*"))?\s*$/.exec(item);
+    if (!match) continue;
+    const exported = match[2] === undefined ? match[1] : match[2].replace(/^"|"$/g, '');
+    if (exported === exportName) local = match[1];
+  }
+  if (local === undefined) return undefined;
+  const declaration = new RegExp(`^(?:var|let|const) ${local.replace(/\$/g, '\\$')} = ([^\n]*)$`, 'm').exec(text);
+  if (!declaration) return undefined;
+  const escaped = local.replace(/\$/g, '\\$');
+  // A binding assigned again later (`let handler = 0; handler = make();`) may end up a function.
+  if (new RegExp(`(?<![\\w$.])${escaped}\\s*(?:[-+*/|&]?=)(?!=)`, 'g').exec(text.slice(declaration.index + declaration[0].length)) !== null) {
+    return undefined;
+  }
+  const init = declaration[1].replace(/;\s*$/, '').trim();
+  const short = init.length > 40 ? `${init.slice(0, 40)}…` : init;
+  if (/^-?(?:\d|\.\d|Infinity\b|NaN\b)/.test(init) || /^\d+n$/.test(init)) return `the number ${short}`;
+  if (/^["'`]/.test(init)) return `the string ${short}`;
+  if (/^(?:true|false)$/.test(init)) return `the boolean ${init}`;
+  if (/^(?:null|void 0|undefined)$/.test(init)) return init === 'null' ? 'null' : 'undefined';
+  if (init.startsWith('[')) return 'an array';
+  if (init.startsWith('{')) return 'an object literal';
+  return undefined;
+}
+
+/**
+ * Fails with a clear error when the entry is known not to export `exportName`, or exports it as a
+ * literal value rather than a function (see {@link describeNonFunctionExport}). Entries whose
  * exports cannot be known statically are checked when the bundle loads instead.
  *
  * @returns what the look at the entry found, for the other synth-time checks.
@@ -92,10 +135,19 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
 export function assertEntryExports(where: string, entryPath: string, exportName: string, absWorkingDir: string,
   compile: EntryCompileOptions = {}): EntryExports {
   const found = findEntryExports(where, entryPath, absWorkingDir, compile);
-  if (found.kind === 'unknown' || found.names.includes(exportName)) {
+  const display = path.relative(absWorkingDir, entryPath) || entryPath;
+  if (found.names.includes(exportName)) {
+    const value = found.text === undefined ? undefined : describeNonFunctionExport(found.text, exportName);
+    if (value !== undefined) {
+      throw new DurableFunctionValidationError('handler',
+        `${where}: entry ${display} exports ${JSON.stringify(exportName)} as ${value}, not a function, so every invocation would fail. `
+        + 'Export the workflow function `async (input, ctx) => result` (or a handler made with withDurableExecution) under that name.');
+    }
     return found;
   }
-  const display = path.relative(absWorkingDir, entryPath) || entryPath;
+  if (found.kind === 'unknown') {
+    return found;
+  }
   const listed = found.names.length > 0 ? found.names.join(', ') : 'none';
   throw new DurableFunctionValidationError('handler',
     `${where}: entry ${display} does not export ${JSON.stringify(exportName)} (its exports: ${listed}). `

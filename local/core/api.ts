@@ -203,6 +203,14 @@ export interface DurableServiceCoreApi {
   fireDueTimers(): void;
   /** The earliest pending timer (epoch ms), or undefined when none. */
   nextTimerAt(): number | undefined;
+  /**
+   * Virtual clocks only: moves each idle execution's own time forward to its next timer, so a
+   * durable wait costs no real time while other executions run (see execution-clock.ts).
+   * Returns the executions moved; their timers are then due.
+   */
+  skipIdleExecutions?(options?: { readonly callbacks?: boolean }): string[];
+  /** The time as one execution sees it (epoch ms): the clock plus the time it skipped. */
+  executionNow?(executionArn: string): number;
   /** Executions that are RUNNING, have no invocation in flight and have something to wake on. */
   executionsNeedingInvocation(): ExecutionSchedule[];
   /** True while the execution has an invocation in flight. */

@@ -4,6 +4,7 @@
  */
 import type { ErrorObject } from '@aws-sdk/client-lambda';
 import { decodeCallbackId } from './callback-ids';
+import { executionNow } from './execution-clock';
 import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { MAX_CALLBACK_RESULT_BYTES, utf8Bytes } from './limits';
@@ -28,7 +29,7 @@ export function sendCallbackSuccess(state: CoreState, callbackId: string, result
     );
   }
   const { exec, rec } = openCallback(state, callbackId);
-  succeedCallback(exec, rec, result, state.clock.now(), state.timers);
+  succeedCallback(exec, rec, result, executionNow(state, exec), state.timers);
   serviceChanged(state, exec);
 }
 
@@ -39,7 +40,7 @@ export function sendCallbackSuccess(state: CoreState, callbackId: string, result
 export function sendCallbackFailure(state: CoreState, callbackId: string, error?: ErrorObject): void {
   assertErrorObject(error, 'callback failure Error');
   const { exec, rec } = openCallback(state, callbackId);
-  failCallback(exec, rec, error, state.clock.now(), state.timers);
+  failCallback(exec, rec, error, executionNow(state, exec), state.timers);
   serviceChanged(state, exec);
 }
 
@@ -53,7 +54,7 @@ export function sendCallbackHeartbeat(state: CoreState, callbackId: string): voi
   if (seconds <= 0) {
     throw invalidParameter(`Callback ${callbackId} was created without HeartbeatTimeoutSeconds, so it takes no heartbeats.`);
   }
-  state.timers.arm('callback-heartbeat', exec.arn, rec.op.Id as string, state.clock.now() + seconds * 1000);
+  state.timers.arm('callback-heartbeat', exec.arn, rec.op.Id as string, executionNow(state, exec) + seconds * 1000);
   state.wakes.notify(exec.arn, 'service-change');
 }
 

@@ -6,6 +6,7 @@
 import type { OperationUpdate } from '@aws-sdk/client-lambda';
 import type { ChainedInvokeOutcome, ChainedInvokeRequest } from './api';
 import type { CoreState } from './core-state';
+import { executionNow } from './execution-clock';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { finishExecution, startExecution } from './executions';
 import { finishChainedInvoke, type ChainedStart } from './operation-state';
@@ -106,7 +107,7 @@ export function completeChainedInvoke(state: CoreState, executionArn: string, op
   if (!awaitsResult(exec, rec)) {
     return false;
   }
-  finishChainedInvoke(exec, rec, outcome, state.clock.now());
+  finishChainedInvoke(exec, rec, outcome, executionNow(state, exec));
   serviceChanged(state, exec);
   return true;
 }

@@ -1,13 +1,15 @@
 /**
  * `CheckpointDurableExecution` (protocol.md §3.1, §4.1): applies a validated request to the
  * execution and answers with the operations the invocation has not seen yet and its next token.
- * A request repeated with the same ClientToken gets the first answer again.
+ * A request repeated with the same ClientToken gets the first answer again; the same ClientToken
+ * on a different request is refused, so an update is never dropped silently.
  */
 import type { CheckpointDurableExecutionRequest, CheckpointDurableExecutionResponse } from '@aws-sdk/client-lambda';
 import { cancelChainedTarget, startChainedInvoke } from './chained-invokes';
 import { deepCopy } from './clone';
+import { executionNow } from './execution-clock';
 import type { CoreState } from './core-state';
-import { invalidParameter } from './errors';
+import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
 import { executionForToken, invocationForToken, issueNextToken } from './invocations';
 import { CLIENT_TOKEN_TTL_MS } from './limits';
 import { applyUpdate, type ApplyEnvironment } from './operation-state';
@@ -29,11 +31,20 @@ import { planCheckpoint } from './validation';
 export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequest): CheckpointDurableExecutionResponse {
   const token = requireCheckpointToken(req.CheckpointToken);
   const exec = executionForToken(state, req.DurableExecutionArn);
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   const clientToken = checkClientToken(req.ClientToken);
+  // The token is checked before any replay: only a token this execution issued may fetch a stored answer.
+  if (!exec.tokens.has(token)) throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
+  const fingerprint = clientToken === undefined ? undefined : requestFingerprint(token, req.Updates);
   // A replay is answered even though its token was consumed by the first delivery.
   const replay = clientToken === undefined ? undefined : exec.clientTokens.get(clientToken);
   if (replay && replay.expiresAt > now) {
+    if (replay.fingerprint !== undefined && replay.fingerprint !== fingerprint) {
+      throw invalidParameter(
+        `ClientToken "${clientToken}" was already used with different parameters (another CheckpointToken or other Updates) ` +
+          'within the last 15 minutes. Reuse a ClientToken only to retry the identical request; give every new checkpoint a new ClientToken (or leave it out).',
+      );
+    }
     return deepCopy(replay.response);
   }
   const inv = invocationForToken(exec, token, 'checkpoint');
@@ -58,10 +69,25 @@ export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequ
     response.CheckpointToken = issueNextToken(state, exec, inv);
   }
   if (clientToken !== undefined) {
-    rememberResponse(exec, clientToken, response, now);
+    rememberResponse(exec, clientToken, response, now, fingerprint as string);
   }
   state.wakes.notify(exec.arn, 'checkpoint');
   return response;
+}
+
+/** What makes two checkpoint requests the same request: their token and updates, key order aside. */
+function requestFingerprint(token: string, updates: unknown): string {
+  return `${token}\u0000${canonicalJson(updates ?? [])}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.getTime());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 function checkClientToken(clientToken: unknown): string | undefined {
@@ -72,11 +98,11 @@ function checkClientToken(clientToken: unknown): string | undefined {
   return clientToken;
 }
 
-function rememberResponse(exec: ExecutionRecord, clientToken: string, response: CheckpointDurableExecutionResponse, now: number): void {
+function rememberResponse(exec: ExecutionRecord, clientToken: string, response: CheckpointDurableExecutionResponse, now: number, fingerprint: string): void {
   for (const [key, entry] of exec.clientTokens) {
     if (entry.expiresAt <= now) exec.clientTokens.delete(key);
   }
-  exec.clientTokens.set(clientToken, { response: deepCopy(response), expiresAt: now + CLIENT_TOKEN_TTL_MS });
+  exec.clientTokens.set(clientToken, { response: deepCopy(response), expiresAt: now + CLIENT_TOKEN_TTL_MS, fingerprint });
 }
 
 /** What applying updates may do beyond the execution itself: arm timers, start or stop other executions. */

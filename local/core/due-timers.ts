@@ -3,6 +3,7 @@
  * callback or the execution, or lets an execution be invoked again after an invocation error.
  */
 import type { CoreState } from './core-state';
+import { executionNow } from './execution-clock';
 import { timeOutExecution } from './executions';
 import { completeWait, makeStepReady, timeOutCallback } from './operation-state';
 import { executionDeadline } from './pausing';
@@ -17,7 +18,8 @@ import type { Timer } from './timers';
 export function fireDueTimers(state: CoreState): void {
   const now = state.clock.now();
   for (let timer = state.timers.takeNextDue(now); timer; timer = state.timers.takeNextDue(now)) {
-    fire(state, timer, now);
+    const exec = state.executions.get(timer.executionArn);
+    fire(state, timer, exec ? executionNow(state, exec) : now);
   }
 }
 

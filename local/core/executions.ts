@@ -8,6 +8,7 @@ import { executionArn as buildExecutionArn, functionArn, resolveVersion, validat
 import { deepCopy } from './clone';
 import type { CoreState } from './core-state';
 import { conflict, CoreServiceError, invalidParameter } from './errors';
+import { executionNow } from './execution-clock';
 import { HistoryLog, eventError, eventResult } from './history';
 import { DEFAULT_RETENTION_DAYS, MAX_ASYNC_INPUT_BYTES, MAX_SYNC_INPUT_BYTES, utf8Bytes } from './limits';
 import { addOperation, closeOperation, finishChainedInvoke, touch } from './operation-state';
@@ -129,7 +130,7 @@ export function finishExecution(
   status: TerminalExecutionStatus,
   outcome: ExecutionOutcome,
 ): void {
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   const inv = runningInvocation(exec);
   if (inv) {
     const why = status === 'STOPPED' ? 'stopped' : status === 'TIMED_OUT' ? 'timed out' : 'closed';
@@ -212,7 +213,7 @@ export function stopExecution(state: CoreState, req: StopDurableExecutionRequest
   if (!isActive(exec)) {
     throw invalidParameter(`Cannot stop execution ${exec.arn}: it is already ${exec.status}.`);
   }
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   finishExecution(state, exec, 'STOPPED', { error: req.Error });
   return { StopTimestamp: new Date(now) };
 }

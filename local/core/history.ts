@@ -16,14 +16,31 @@ export interface EventSubject {
   readonly SubType?: string;
 }
 
-/** `EventResult` for a payload; the member stays present (required by the model) when the payload is absent. */
+/**
+ * `EventResult` for a payload; the member stays present (required by the model) when the payload is
+ * absent. `Truncated` is always written (§5.1); this service stores payloads whole, so it is false.
+ */
 export function eventResult(payload: string | undefined): EventResult {
-  return payload === undefined ? {} : { Payload: payload };
+  return payload === undefined ? { Truncated: false } : { Payload: payload, Truncated: false };
 }
 
-/** `EventError` for an error object; `{}` when there is none. */
+/** `EventError` for an error object (`{Truncated: false}` when there is none). */
 export function eventError(error: ErrorObject | undefined): EventError {
-  return error === undefined ? {} : { Payload: deepCopy(error) };
+  return error === undefined ? { Truncated: false } : { Payload: deepCopy(error), Truncated: false };
+}
+
+/**
+ * Writes `Truncated: false` on every Input / Result / Error shape of an event's details that does
+ * not say already, whichever code built the details (§5.1: the service writes it on all of them).
+ */
+function markUntruncated(details: unknown): void {
+  if (!details || typeof details !== 'object') return;
+  for (const member of DATA_MEMBERS) {
+    const shape = (details as Record<string, unknown>)[member];
+    if (shape && typeof shape === 'object' && (shape as { Truncated?: unknown }).Truncated === undefined) {
+      (shape as { Truncated?: boolean }).Truncated = false;
+    }
+  }
 }
 
 /**
@@ -43,6 +60,7 @@ export class HistoryLog {
     if (subject?.ParentId !== undefined) event.ParentId = subject.ParentId;
     if (subject?.Name !== undefined) event.Name = subject.Name;
     if (subject?.SubType !== undefined) event.SubType = subject.SubType;
+    markUntruncated(details);
     (event as Record<string, unknown>)[`${type}Details`] = details;
     this.events.push(event);
     return event;

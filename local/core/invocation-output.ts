@@ -5,6 +5,7 @@ import type { ErrorObject } from '@aws-sdk/client-lambda';
 import { MAX_INVOCATION_RESPONSE_BYTES, utf8Bytes } from './limits';
 import { errorObjectProblem } from './validation';
 import { deepCopy } from './clone';
+import type { ExecutionRecord, InvocationRecord } from './records';
 
 /** A handler output, classified. */
 export type ParsedInvocationOutput =
@@ -71,4 +72,18 @@ export function parseInvocationOutput(output: unknown): ParsedInvocationOutput {
     default:
       return invalid(`The handler returned ${describe(output)}; ${expected}.`);
   }
+}
+
+/**
+ * Whether a PENDING output is one the invocation could rightly return. It is judged against what
+ * the invocation saw, its state as of its last checkpoint response: a wait that fired or a callback
+ * that completed after that point was invisible to it, so PENDING was correct for the state it had
+ * (and the service re-invokes at once, protocol.md §4.3). Only when nothing changed since and
+ * nothing is pending is PENDING a broken output.
+ *
+ * @example pendingIsLegitimate(exec, inv, hasPendingOperation(exec))
+ */
+export function pendingIsLegitimate(exec: ExecutionRecord, inv: InvocationRecord, pendingNow: boolean): boolean {
+  if (exec.pendingClose || pendingNow) return true;
+  return exec.changeSeq > inv.lastDeliveredSeq;
 }

@@ -7,8 +7,9 @@ import type { ErrorObject } from '@aws-sdk/client-lambda';
 import type { CheckpointTokenInfo, InvocationOutcome, InvocationStart } from './api';
 import type { CoreState } from './core-state';
 import { INVALID_CHECKPOINT_TOKEN, invalidParameter } from './errors';
+import { executionNow } from './execution-clock';
 import { finishAsDecided, finishExecution } from './executions';
-import { INVALID_OUTPUT_ERROR_TYPE, parseInvocationOutput, type ParsedInvocationOutput } from './invocation-output';
+import { INVALID_OUTPUT_ERROR_TYPE, parseInvocationOutput, pendingIsLegitimate, type ParsedInvocationOutput } from './invocation-output';
 import { INVOCATION_RETRY_BASE_MS, INVOCATION_RETRY_MAX_MS } from './limits';
 import { hasPendingOperation } from './operation-state';
 import { closeInvocation, isOpen, runningInvocation, statusLabel, type ExecutionRecord, type InvocationRecord } from './records';
@@ -55,7 +56,7 @@ function newInvocation(state: CoreState, exec: ExecutionRecord): InvocationRecor
     id: state.newId(),
     seq,
     requestId: state.newId(),
-    startedAt: state.clock.now(),
+    startedAt: executionNow(state, exec),
     tokens: new Map([[token, { consumed: false }]]),
     activeToken: token,
     lastDeliveredSeq: exec.changeSeq,
@@ -88,8 +89,8 @@ export function endInvocation(state: CoreState, executionArn: string, invocation
     }
     throw invalidParameter(`Invocation ${invocationId} of ${exec.arn} has already ended.`);
   }
-  const now = state.clock.now();
-  const { parsed, error } = classifyOutcome(exec, outcome);
+  const now = executionNow(state, exec);
+  const { parsed, error } = classifyOutcome(exec, inv, outcome);
   closeInvocation(exec, inv, now, error, false);
   state.wakes.notify(exec.arn, 'invocation-ended');
   if (inv.cutShortByPause) {
@@ -119,7 +120,7 @@ export function endInvocation(state: CoreState, executionArn: string, invocation
  * What an outcome means: the parsed output of a handler that returned, and the error to record
  * in `InvocationCompleted` (an invocation error, or a FAILED output).
  */
-function classifyOutcome(exec: ExecutionRecord, outcome: InvocationOutcome): { parsed?: ParsedInvocationOutput; error?: ErrorObject } {
+function classifyOutcome(exec: ExecutionRecord, inv: InvocationRecord, outcome: InvocationOutcome): { parsed?: ParsedInvocationOutput; error?: ErrorObject } {
   // Hosts are other processes or user code: the outcome is checked, not trusted.
   if (outcome?.kind === 'error') {
     return { error: sanitizeErrorObject(outcome.error) };
@@ -130,7 +131,7 @@ function classifyOutcome(exec: ExecutionRecord, outcome: InvocationOutcome): { p
     };
   }
   let parsed = parseInvocationOutput(outcome.output);
-  if (parsed.kind === 'PENDING' && !exec.pendingClose && !hasPendingOperation(exec)) {
+  if (parsed.kind === 'PENDING' && !pendingIsLegitimate(exec, inv, hasPendingOperation(exec))) {
     parsed = {
       kind: 'INVALID',
       error: { ErrorType: INVALID_OUTPUT_ERROR_TYPE, ErrorMessage: 'Cannot return PENDING status with no pending operations' },

@@ -252,7 +252,9 @@ export function makeStepReady(exec: ExecutionRecord, rec: OperationRecord): void
 
 /** The error a timed-out callback carries (§4.2). */
 function callbackTimeoutError(onHeartbeat: boolean): ErrorObject {
-  return { ErrorMessage: onHeartbeat ? 'Callback timed out on heartbeat' : 'Callback timed out' };
+  return onHeartbeat
+    ? { ErrorType: 'Callback.Heartbeat', ErrorMessage: 'Callback timed out on heartbeat' }
+    : { ErrorType: 'Callback.Timeout', ErrorMessage: 'Callback timed out' };
 }
 
 /** A CALLBACK whose timeout or heartbeat timeout elapsed: TIMED_OUT and `CallbackTimedOut`. */

@@ -104,6 +104,8 @@ export type PendingClose =
 export interface ClientTokenEntry {
   readonly response: CheckpointDurableExecutionResponse;
   readonly expiresAt: number;
+  /** The request it answered (CheckpointToken and Updates, canonical JSON): only an identical repeat is a replay. */
+  readonly fingerprint?: string;
 }
 
 /** One execution and everything the service knows about it. */
@@ -139,6 +141,8 @@ export interface ExecutionRecord {
   readonly clientTokens: Map<string, ClientTokenEntry>;
   /** Payload and error bytes written so far (100 MB quota). */
   dataBytes: number;
+  /** Virtual time this execution skipped ahead of the service clock (see execution-clock.ts); absent = 0. */
+  clockOffsetMs?: number;
   /** The CHAINED_INVOKE operation that started this execution, if any. */
   readonly parent?: OperationAddress;
   /** The pause in force while PAUSING or PAUSED (§9.4). */

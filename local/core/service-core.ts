@@ -5,6 +5,7 @@
  * This class is only the facade: it owns the shared {@link CoreState}, runs each public call as
  * one batch of wake notifications, and hands the call to the module that owns its rules.
  */
+import { executionNow, skipIdleExecutions, type IdleSkipOptions } from './execution-clock';
 import { randomUUID } from 'node:crypto';
 import type {
   CheckpointDurableExecutionRequest,
@@ -107,14 +108,15 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       throw new RangeError(`deletionDelayMs must be a number of milliseconds >= 0; got ${deletionDelayMs}.`);
     }
     this.location = { ...DEFAULT_LOCATION, ...options.location };
+    const executions = new ExecutionStore(options.clock);
     this.state = {
       clock: options.clock,
       location: this.location,
       newId: options.randomUUID ?? randomUUID,
       initialStatePageSize: pageItems,
       functions: new FunctionRegistry(this.location),
-      executions: new ExecutionStore(options.clock),
-      timers: new TimerQueue(),
+      executions,
+      timers: new TimerQueue((arn) => executions.get(arn)?.clockOffsetMs ?? 0),
       wakes: new WakeQueue(),
       needingInvocation: new Set(),
       hostInvokes: new Map(),
@@ -192,6 +194,15 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   nextTimerAt(): number | undefined {
     return this.state.timers.nextDueAt();
+  }
+
+  skipIdleExecutions(options?: IdleSkipOptions): string[] {
+    return this.call(() => skipIdleExecutions(this.state, options));
+  }
+
+  executionNow(executionArn: string): number {
+    const exec = this.state.executions.get(executionArn);
+    return exec ? executionNow(this.state, exec) : this.state.clock.now();
   }
 
   executionsNeedingInvocation(): ExecutionSchedule[] {

@@ -17,6 +17,8 @@ export interface Timer {
   readonly dueAt: number;
   /** Arming order, to fire timers due at the same instant deterministically. */
   readonly seq: number;
+  /** `dueAt` on the service clock: `dueAt` minus the execution's skipped time when it was (re)armed. */
+  readonly serviceDueAt: number;
 }
 
 /**
@@ -30,6 +32,12 @@ export interface Timer {
  * for (let t = q.takeNextDue(clock.now()); t; t = q.takeNextDue(clock.now())) { ... }
  */
 export class TimerQueue {
+  /**
+   * @param offsetOf the time an execution skipped ahead of the service clock (execution-clock.ts):
+   *   timers are armed in the execution's time and ordered on the service clock.
+   */
+  constructor(private readonly offsetOf: (executionArn: string) => number = () => 0) {}
+
   private readonly timers = new Map<string, Timer>();
   private readonly byExecution = new Map<string, Set<string>>();
   private readonly heap: Timer[] = [];
@@ -38,7 +46,7 @@ export class TimerQueue {
   /** Arms (or re-arms) a timer. */
   arm(kind: TimerKind, executionArn: string, operationId: string, dueAt: number): void {
     const key = TimerQueue.key(kind, executionArn, operationId);
-    const timer: Timer = { kind, executionArn, operationId, dueAt, seq: ++this.seq };
+    const timer: Timer = { kind, executionArn, operationId, dueAt, seq: ++this.seq, serviceDueAt: dueAt - this.offsetOf(executionArn) };
     this.timers.set(key, timer);
     let keys = this.byExecution.get(executionArn);
     if (!keys) {
@@ -69,18 +77,43 @@ export class TimerQueue {
     return this.timers.get(TimerQueue.key(kind, executionArn, operationId));
   }
 
-  /** The earliest due time, or undefined when nothing is armed. */
+  /** The earliest due time on the service clock, or undefined when nothing is armed. */
   nextDueAt(): number | undefined {
-    return this.peek()?.dueAt;
+    return this.peek()?.serviceDueAt;
   }
 
-  /** The earliest timer due at or before `now`, removed from the queue, or undefined. */
+  /** The earliest timer due at or before `now` (service clock), removed from the queue, or undefined. */
   takeNextDue(now: number): Timer | undefined {
     const next = this.peek();
-    if (!next || next.dueAt > now) return undefined;
+    if (!next || next.serviceDueAt > now) return undefined;
     this.pop();
     this.disarm(next.kind, next.executionArn, next.operationId);
     return next;
+  }
+
+  /** Executions that have at least one armed timer. */
+  executionsWithTimers(): string[] {
+    const out: string[] = [];
+    for (const [arn, keys] of this.byExecution) if (keys.size > 0) out.push(arn);
+    return out;
+  }
+
+  /** The execution's earliest armed timer (in its own time), or undefined. */
+  nextOfExecution(executionArn: string): Timer | undefined {
+    let best: Timer | undefined;
+    for (const key of this.byExecution.get(executionArn) ?? []) {
+      const timer = this.timers.get(key);
+      if (timer && (!best || TimerQueue.before(timer, best))) best = timer;
+    }
+    return best;
+  }
+
+  /** Re-orders an execution's timers after its skipped time grew: they come due earlier on the service clock. */
+  rebase(executionArn: string): void {
+    for (const key of [...(this.byExecution.get(executionArn) ?? [])]) {
+      const timer = this.timers.get(key);
+      if (timer) this.arm(timer.kind, timer.executionArn, timer.operationId, timer.dueAt);
+    }
   }
 
   /** Number of armed timers. */
@@ -99,7 +132,7 @@ export class TimerQueue {
   }
 
   private static before(a: Timer, b: Timer): boolean {
-    return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+    return a.serviceDueAt < b.serviceDueAt || (a.serviceDueAt === b.serviceDueAt && a.seq < b.seq);
   }
 
   private push(timer: Timer): void {

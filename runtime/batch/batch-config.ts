@@ -46,3 +46,19 @@ function checkSerdes(value: unknown, field: string, what: string): void {
     throw new ValidationError(`${what}: ${field} must be an object with serialize and deserialize functions.`);
   }
 }
+
+/**
+ * Throws a {@link ValidationError} when `completionConfig.minSuccessful` asks for more successes
+ * than the batch has branches (or items): such a batch could never reach it.
+ *
+ * @example checkMinSuccessful(settings.completion, branches.length, 'parallel "fan-out"', 'branches')
+ */
+export function checkMinSuccessful(completion: CompletionConfig, count: number, what: string, unit: 'branches' | 'items'): void {
+  const wanted = completion.minSuccessful;
+  if (wanted !== undefined && wanted > count) {
+    throw new ValidationError(
+      `${what}: completionConfig.minSuccessful is ${wanted} but there ${count === 1 ? 'is' : 'are'} only ${count} ${count === 1 ? unit.slice(0, -1) : unit}, ` +
+        `so it could never be reached. Use a minSuccessful of at most ${count}, or leave it out to wait for all of them.`,
+    );
+  }
+}

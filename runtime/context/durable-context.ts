@@ -1,6 +1,6 @@
 import type { BatchResult } from '../batch/batch-result';
 import type { Duration } from '../duration';
-import { ValidationError } from '../errors';
+import { ContextClosedError, DurableOperationInStepError } from '../errors';
 import { operationId } from '../ids';
 import type { InvocationRuntime } from '../invocation/runtime';
 import type { LambdaContext } from '../lambda-context';
@@ -42,6 +42,9 @@ export class DurableContextImpl implements DurableContext {
   private counter = 0;
   private replayCheckedFor = -1;
   private replaying = false;
+  private closed = false;
+  /** Steps of this context whose promise nobody has awaited yet (see {@link close}). */
+  private readonly unobservedSteps = new Set<ObservedStep>();
 
   constructor(
     readonly runtime: InvocationRuntime,
@@ -66,12 +69,23 @@ export class DurableContextImpl implements DurableContext {
 
   /** Takes the next operation id of this context (synchronously, at call time). */
   allocateOperationId(): { id: string; position: number } {
-    const step = currentStep();
+    const step = currentStep(this.runtime);
     if (step !== undefined) {
-      throw new ValidationError(
+      throw new DurableOperationInStepError(
         `A durable operation was called inside the function of ${step}. Step functions run plain code only; ` +
           'call ctx.step, ctx.wait and the other operations from the workflow or a child context, not from a step.',
       );
+    }
+    if (this.closed) {
+      // Ids taken after the function returned depend on timing, so replay could not find them again:
+      // fail the execution now rather than on some later replay.
+      const error = new ContextClosedError(
+        `A durable operation was called on ${this.scope.description} after its function had returned. ` +
+          "A context's operations must be called, and awaited, inside its function; keep no reference to it for later " +
+          '(use the context of the code that is still running, e.g. the parent).',
+      );
+      this.runtime.termination.terminate({ kind: 'fail', error });
+      throw error;
     }
     this.counter += 1;
     return { id: operationId(this.scope.idBase, this.counter), position: this.counter };
@@ -95,6 +109,24 @@ export class DurableContextImpl implements DurableContext {
     return this.replaying;
   }
 
+  /**
+   * Marks the end of this context's function: later operations on it fail the execution, and every
+   * step it started but nobody awaited is reported through the replay-aware logger (its outcome is
+   * lost, and the invocation may end before it ran).
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const step of this.unobservedSteps) {
+      this.logger.warn(
+        `${step.what} was started but never awaited: its result and any error are lost, and the workflow may finish ` +
+          'before it ran. Await it (or pass it to Promise.all) inside the function that started it.',
+        { operationId: step.operationId },
+      );
+    }
+    this.unobservedSteps.clear();
+  }
+
   /** Creates a child context sharing this invocation (rebuilding when this one is). */
   createChild(scope: ContextScope): DurableContextImpl {
     return new DurableContextImpl(this.runtime, this.scope.rebuilding && !scope.rebuilding ? { ...scope, rebuilding: true } : scope);
@@ -103,9 +135,15 @@ export class DurableContextImpl implements DurableContext {
   step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): Promise<T>;
   step<T>(fn: StepFunction<T>, config?: StepConfig<T>): Promise<T>;
   step<T>(first: string | undefined | StepFunction<T>, second?: StepFunction<T> | StepConfig<T>, third?: StepConfig<T>): Promise<T> {
-    return settleSync(() =>
+    const name = typeof first === 'function' ? undefined : first;
+    const before = this.counter;
+    const started = settleSync(() =>
       typeof first === 'function' ? runStep(this, undefined, first, second as StepConfig<T> | undefined) : runStep(this, first, second as StepFunction<T>, third),
     );
+    if (this.counter === before) return started; // refused before it took an id: nothing ran
+    const entry: ObservedStep = { what: name === undefined ? 'step (unnamed)' : `step "${name}"`, operationId: operationId(this.scope.idBase, this.counter) };
+    this.unobservedSteps.add(entry);
+    return new ObservedPromise<T>(started, () => this.unobservedSteps.delete(entry));
   }
 
   wait(name: string | undefined, duration: Duration): Promise<void>;
@@ -184,6 +222,38 @@ export class DurableContextImpl implements DurableContext {
         ? runMap(this, first as string | undefined, second as readonly TItem[], third as MapFunction<TItem, TResult>, fourth)
         : runMap(this, undefined, first as readonly TItem[], second as MapFunction<TItem, TResult>, third as MapConfig<TItem, TResult> | undefined),
     );
+  }
+}
+
+interface ObservedStep {
+  readonly what: string;
+  readonly operationId: string;
+}
+
+/**
+ * A step's promise that notices being awaited: `await`, `then`, `catch`, `finally` and
+ * `Promise.all` all go through `then`. Derived promises are plain ones.
+ */
+class ObservedPromise<T> extends Promise<T> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  private onObserved: (() => void) | undefined;
+
+  constructor(source: Promise<T>, onObserved: () => void) {
+    super((resolve, reject) => source.then(resolve, reject));
+    this.onObserved = onObserved;
+  }
+
+  override then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const observed = this.onObserved;
+    this.onObserved = undefined;
+    observed?.();
+    return super.then(onfulfilled, onrejected);
   }
 }
 

@@ -97,7 +97,7 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   });
   if (recorded?.Status === 'SUCCEEDED') {
     if (recorded.ContextDetails?.ReplayChildren) {
-      const rebuilt = await op.body(child);
+      const rebuilt = await closeAfter(child, op.body(child));
       return roundTrip(op.serdes, rebuilt, subject);
     }
     return deserializeValue(op.serdes, recorded.ContextDetails?.Result, subject);
@@ -108,7 +108,7 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
 
   let value: T;
   try {
-    value = await op.body(child);
+    value = await closeAfter(child, op.body(child));
   } catch (error) {
     if (isStructuralError(error)) throw error;
     if (op.signal.aborted) throw abortedBeforeFinishing(op.what);
@@ -149,7 +149,12 @@ export function runVirtualContext<T>(
     description: options.what,
     rebuilding: options.rebuilding,
   });
-  return body(child);
+  return closeAfter(child, body(child));
+}
+
+/** Closes the context once its function has settled (see `DurableContextImpl.close`). */
+function closeAfter<T>(child: DurableContextImpl, running: Promise<T>): Promise<T> {
+  return running.finally(() => child.close());
 }
 
 async function fail<T>(

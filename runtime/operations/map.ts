@@ -1,4 +1,4 @@
-import { validateBatchConfig } from '../batch/batch-config';
+import { checkMinSuccessful, validateBatchConfig } from '../batch/batch-config';
 import type { BatchResult } from '../batch/batch-result';
 import { runBatch, type BatchBranch } from '../batch/run-batch';
 import type { DurableContextImpl } from '../context/durable-context';
@@ -29,6 +29,7 @@ export function runMap<TItem, TResult>(
     throw new ValidationError(`${what} needs a function (ctx, item, index, signal) => Promise; got ${typeof fn}.`);
   }
   const settings = validateBatchConfig(config, what);
+  checkMinSuccessful(settings.completion, items.length, what, 'items');
   const itemNamer = config?.itemNamer;
   if (itemNamer !== undefined && typeof itemNamer !== 'function') {
     throw new ValidationError(`${what}: itemNamer must be a function (item, index) => string.`);

@@ -1,4 +1,4 @@
-import { validateBatchConfig } from '../batch/batch-config';
+import { checkMinSuccessful, validateBatchConfig } from '../batch/batch-config';
 import type { BatchResult } from '../batch/batch-result';
 import { runBatch, type BatchBranch } from '../batch/run-batch';
 import type { DurableContextImpl } from '../context/durable-context';
@@ -26,6 +26,7 @@ export function runParallel<T>(
   }
   const normalised = branches.map((branch, index) => normaliseBranch<T>(branch, index, what));
   const settings = validateBatchConfig(config, what);
+  checkMinSuccessful(settings.completion, normalised.length, what, 'branches');
   return runBatch<T>(ctx, {
     kind: 'parallel',
     name,

@@ -14,7 +14,7 @@ import {
 import { runInsideStep } from '../context/step-scope';
 import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
-import { DurableError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
+import { DurableError, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
 import { createLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
@@ -151,12 +151,14 @@ class StepRun<T> {
       let value: T;
       try {
         value = await raceAbort(
-          runInsideStep(this.what, () => Promise.resolve().then(() => this.fn(stepContext))),
+          runInsideStep(this.what, runtime, () => Promise.resolve().then(() => this.fn(stepContext))),
           scope.signal,
           this.what,
         );
       } catch (error) {
         if (error instanceof OperationAbortedError && scope.signal.aborted) throw error;
+        // Misuse fails the same way on every attempt: retrying would only delay the error.
+        if (error instanceof DurableOperationInStepError) return await this.failForGood(error);
         await this.recordFailure(error, attempt);
         endWork();
         return this.continueFrom(await this.waitUntilReady());
@@ -194,7 +196,7 @@ class StepRun<T> {
   private async recordFailure(error: unknown, attempt: number): Promise<void> {
     let decision: { shouldRetry: boolean; delaySeconds: number };
     try {
-      const asError = error instanceof Error ? error : new DurableError('Unknown error', { cause: error });
+      const asError = error instanceof Error ? error : new DurableError(toErrorObject(error).ErrorMessage as string, { cause: error });
       const answer = this.config.retryStrategy(asError, attempt);
       decision = {
         shouldRetry: Boolean(answer?.shouldRetry),

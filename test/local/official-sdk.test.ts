@@ -115,7 +115,7 @@ describe.each([
       { CurrentAttempt: 2, NextAttemptDelaySeconds: 5 },
     ]);
     expect(charge[1].StepFailedDetails?.Error?.Payload).toMatchObject({ ErrorType: 'Error', ErrorMessage: 'gateway timeout on attempt 1' });
-    expect(charge.at(-1)?.StepSucceededDetails).toEqual({ Result: { Payload: '{"attempt":3}' }, RetryDetails: { CurrentAttempt: 3 } });
+    expect(charge.at(-1)?.StepSucceededDetails).toEqual({ Result: { Payload: '{"attempt":3}', Truncated: false }, RetryDetails: { CurrentAttempt: 3 } });
     const [waitStarted, waitSucceeded] = eventsOf(run, opId(run, 'cool-off'));
     expect(waitStarted.WaitStartedDetails?.Duration).toBe(30);
     expect((waitSucceeded.EventTimestamp as Date).getTime() - (waitStarted.EventTimestamp as Date).getTime()).toBeGreaterThanOrEqual(30_000);
@@ -136,7 +136,7 @@ describe.each([
     expect(types[coolOffStarted + 1]).toBe('InvocationCompleted');
     expect(types[index((e) => e.EventType === 'WaitSucceeded' && e.Name === 'cool-off') - 1]).toBe('InvocationCompleted');
     expect(run.history.find((e) => e.EventType === 'ExecutionStarted')?.ExecutionStartedDetails).toEqual({
-      Input: { Payload: '{"orderId":"42"}' },
+      Input: { Payload: '{"orderId":"42"}', Truncated: false },
       ExecutionTimeout: 86_400,
     });
   });

@@ -97,7 +97,7 @@ describe("this project's runtime over HTTP on the local service", () => {
     ]);
     const byType = (type: string) => events.filter((e) => e.EventType === type);
     expect(byType('StepFailed')[0].StepFailedDetails).toEqual({
-      Error: { Payload: expect.objectContaining({ ErrorType: 'GatewayTimeout', ErrorMessage: 'gateway timeout on attempt 1' }) },
+      Error: { Payload: expect.objectContaining({ ErrorType: 'GatewayTimeout', ErrorMessage: 'gateway timeout on attempt 1' }), Truncated: false },
       RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 10 },
     });
     expect(byType('StepSucceeded').find((e) => e.Id === charge)?.StepSucceededDetails?.RetryDetails).toEqual({ CurrentAttempt: 2 });

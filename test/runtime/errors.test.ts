@@ -249,7 +249,7 @@ describe('bad input', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatchObject({ ErrorType: 'StepError' });
     const stepError = run.operations.find((op) => op.Name === 'outer')?.StepDetails?.Error;
-    expect(stepError?.ErrorType).toBe('ValidationError');
+    expect(stepError?.ErrorType).toBe('DurableOperationInStepError');
     expect(stepError?.ErrorMessage).toMatch(/inside the function of step "outer"/);
     expect(run.operations.filter((op) => op.Type === 'STEP')).toHaveLength(1);
   });

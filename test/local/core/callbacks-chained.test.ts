@@ -28,7 +28,7 @@ describe('callback APIs (§6.6)', () => {
     const { core, d, id } = withCallback({ TimeoutSeconds: 100 });
     core.sendCallbackSuccess(id, '{"approved":true}');
     expect(op(core, d.arn, 'cb')).toMatchObject({ Status: 'SUCCEEDED', CallbackDetails: { CallbackId: id, Result: '{"approved":true}' } });
-    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'CallbackSucceeded', Id: 'cb', CallbackSucceededDetails: { Result: { Payload: '{"approved":true}' } } });
+    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'CallbackSucceeded', Id: 'cb', CallbackSucceededDetails: { Result: { Payload: '{"approved":true}', Truncated: false } } });
     expect(core.executionsNeedingInvocation().map((s) => s.executionArn)).toEqual([d.arn]);
     expect(core.nextTimerAt()).toBe(Date.UTC(2025, 0, 2, 12));
   });
@@ -37,14 +37,14 @@ describe('callback APIs (§6.6)', () => {
     const { core, d, id } = withCallback();
     core.sendCallbackSuccess(id, '');
     expect(op(core, d.arn, 'cb').CallbackDetails).toEqual({ CallbackId: id });
-    expect(history(core, d.arn).at(-1)?.CallbackSucceededDetails).toEqual({ Result: {} });
+    expect(history(core, d.arn).at(-1)?.CallbackSucceededDetails).toEqual({ Result: { Truncated: false } });
   });
 
   it('failure stores the error ({} when none) and writes CallbackFailed', () => {
     const { core, d, id } = withCallback();
     core.sendCallbackFailure(id, { ErrorType: 'Rejected', ErrorMessage: 'no' });
     expect(op(core, d.arn, 'cb')).toMatchObject({ Status: 'FAILED', CallbackDetails: { Error: { ErrorType: 'Rejected', ErrorMessage: 'no' } } });
-    expect(history(core, d.arn).at(-1)?.CallbackFailedDetails).toEqual({ Error: { Payload: { ErrorType: 'Rejected', ErrorMessage: 'no' } } });
+    expect(history(core, d.arn).at(-1)?.CallbackFailedDetails).toEqual({ Error: { Payload: { ErrorType: 'Rejected', ErrorMessage: 'no' }, Truncated: false } });
     const other = withCallback();
     other.core.sendCallbackFailure(other.id);
     expect(op(other.core, other.d.arn, 'cb').CallbackDetails?.Error).toEqual({});
@@ -58,7 +58,7 @@ describe('callback APIs (§6.6)', () => {
     clock.advance(1);
     core.fireDueTimers();
     expect(op(core, d.arn, 'cb')).toMatchObject({ Status: 'TIMED_OUT', CallbackDetails: { Error: { ErrorMessage: 'Callback timed out' } } });
-    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'CallbackTimedOut', CallbackTimedOutDetails: { Error: { Payload: { ErrorMessage: 'Callback timed out' } } } });
+    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'CallbackTimedOut', CallbackTimedOutDetails: { Error: { Payload: { ErrorMessage: 'Callback timed out' }, Truncated: false } } });
     expect(core.executionsNeedingInvocation()).toHaveLength(1);
     for (const call of [() => core.sendCallbackSuccess(id, '1'), () => core.sendCallbackFailure(id), () => core.sendCallbackHeartbeat(id)]) {
       expect(serviceError(call)).toMatchObject({ name: 'CallbackTimeoutException', httpStatus: 400 });
@@ -136,7 +136,7 @@ describe('chained invokes (§4.2 CHAINED_INVOKE)', () => {
     const targetArn = started?.ChainedInvokeStartedDetails?.DurableExecutionArn as string;
     expect(started?.ChainedInvokeStartedDetails).toEqual({
       FunctionName: 'child:$LATEST',
-      Input: { Payload: '{"n":2}' },
+      Input: { Payload: '{"n":2}', Truncated: false },
       DurableExecutionArn: targetArn,
       ExecutedVersion: '$LATEST',
     });
@@ -144,7 +144,7 @@ describe('chained invokes (§4.2 CHAINED_INVOKE)', () => {
     expect(core.getExecution({ DurableExecutionArn: targetArn }).InputPayload).toBe('{"n":2}');
     driver(core, targetArn).end({ Status: 'SUCCEEDED', Result: '4' });
     expect(op(core, d.arn, 'ci')).toMatchObject({ Status: 'SUCCEEDED', ChainedInvokeDetails: { Result: '4' } });
-    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'ChainedInvokeSucceeded', ChainedInvokeSucceededDetails: { Result: { Payload: '4' } } });
+    expect(history(core, d.arn).at(-1)).toMatchObject({ EventType: 'ChainedInvokeSucceeded', ChainedInvokeSucceededDetails: { Result: { Payload: '4', Truncated: false } } });
     expect(core.executionsNeedingInvocation().map((s) => s.executionArn)).toEqual([d.arn]);
   });
 
@@ -216,8 +216,8 @@ describe('chained invokes (§4.2 CHAINED_INVOKE)', () => {
     expect(op(core, d.arn, 'durable').Status).toBe('STOPPED');
     expect(core.getExecution({ DurableExecutionArn: target }).Status).toBe('STOPPED');
     expect(history(core, d.arn).slice(-2).map((e) => [e.EventType, e.ChainedInvokeStoppedDetails])).toEqual([
-      ['ChainedInvokeStopped', { Error: {} }],
-      ['ChainedInvokeStopped', { Error: { Payload: { ErrorMessage: 'not needed' } } }],
+      ['ChainedInvokeStopped', { Error: { Truncated: false } }],
+      ['ChainedInvokeStopped', { Error: { Payload: { ErrorMessage: 'not needed' }, Truncated: false } }],
     ]);
     expect(core.pendingChainedInvokes()).toEqual([]);
     expect(core.completeChainedInvoke(d.arn, 'plain', { status: 'SUCCEEDED' })).toBe(false);

@@ -25,7 +25,7 @@ describe('starting executions (§6.1, §7)', () => {
       EventId: 1,
       EventType: 'ExecutionStarted',
       Id: parseExecutionArn(executionArn)?.executionId,
-      ExecutionStartedDetails: { Input: { Payload: '{"a":1}' }, ExecutionTimeout: 86400 },
+      ExecutionStartedDetails: { Input: { Payload: '{"a":1}', Truncated: false }, ExecutionTimeout: 86400 },
     });
   });
 
@@ -192,7 +192,7 @@ describe('StopDurableExecution (§6.5)', () => {
     expect(core.getExecution({ DurableExecutionArn: d.arn })).toMatchObject({ Status: 'STOPPED', Error: { ErrorType: 'Manual', ErrorMessage: 'enough' }, EndTimestamp: new Date(T0 + 3000) });
     const h = history(core, d.arn);
     expect(h.slice(-2).map((e) => e.EventType)).toEqual(['InvocationCompleted', 'ExecutionStopped']);
-    expect(h.at(-1)?.ExecutionStoppedDetails).toEqual({ Error: { Payload: { ErrorType: 'Manual', ErrorMessage: 'enough' } } });
+    expect(h.at(-1)?.ExecutionStoppedDetails).toEqual({ Error: { Payload: { ErrorType: 'Manual', ErrorMessage: 'enough' }, Truncated: false } });
     expect(core.nextTimerAt()).toBeUndefined();
     expect(serviceError(() => d.cp([])).message).toBe('Invalid checkpoint token');
     // The host reporting the interrupted invocation's end later changes nothing.

@@ -44,20 +44,20 @@ describe('history (§5)', () => {
     });
     const s = { Id: 'step-1', Name: 'charge', SubType: 'Step' };
     expect(shape).toEqual([
-      { EventType: 'ExecutionStarted', Id: execId, Name: expect.any(String), ExecutionStartedDetails: { Input: { Payload: '{"order":42}' }, ExecutionTimeout: 86400 } },
+      { EventType: 'ExecutionStarted', Id: execId, Name: expect.any(String), ExecutionStartedDetails: { Input: { Payload: '{"order":42}', Truncated: false }, ExecutionTimeout: 86400 } },
       { EventType: 'StepStarted', ...s, StepStartedDetails: {} },
-      { EventType: 'StepFailed', ...s, StepFailedDetails: { Error: { Payload: { ErrorType: 'CardDeclined', ErrorMessage: 'attempt 1' } }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 2 } } },
+      { EventType: 'StepFailed', ...s, StepFailedDetails: { Error: { Payload: { ErrorType: 'CardDeclined', ErrorMessage: 'attempt 1' }, Truncated: false }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 2 } } },
       ic(0),
       { EventType: 'StepStarted', ...s, StepStartedDetails: {} },
-      { EventType: 'StepFailed', ...s, StepFailedDetails: { Error: { Payload: { ErrorType: 'CardDeclined', ErrorMessage: 'attempt 2' } }, RetryDetails: { CurrentAttempt: 2, NextAttemptDelaySeconds: 4 } } },
+      { EventType: 'StepFailed', ...s, StepFailedDetails: { Error: { Payload: { ErrorType: 'CardDeclined', ErrorMessage: 'attempt 2' }, Truncated: false }, RetryDetails: { CurrentAttempt: 2, NextAttemptDelaySeconds: 4 } } },
       ic(1),
       { EventType: 'StepStarted', ...s, StepStartedDetails: {} },
-      { EventType: 'StepSucceeded', ...s, StepSucceededDetails: { Result: { Payload: '"charged"' }, RetryDetails: { CurrentAttempt: 3 } } },
+      { EventType: 'StepSucceeded', ...s, StepSucceededDetails: { Result: { Payload: '"charged"', Truncated: false }, RetryDetails: { CurrentAttempt: 3 } } },
       { EventType: 'WaitStarted', Id: 'wait-1', SubType: 'Wait', WaitStartedDetails: { Duration: 5, ScheduledEndTimestamp: new Date(T0 + 11_000) } },
       ic(2),
       { EventType: 'WaitSucceeded', Id: 'wait-1', SubType: 'Wait', WaitSucceededDetails: { Duration: 5 } },
       ic(3),
-      { EventType: 'ExecutionSucceeded', Id: execId, Name: expect.any(String), ExecutionSucceededDetails: { Result: { Payload: '"done"' } } },
+      { EventType: 'ExecutionSucceeded', Id: execId, Name: expect.any(String), ExecutionSucceededDetails: { Result: { Payload: '"done"', Truncated: false } } },
     ]);
     expect(h.map((e) => (e.EventTimestamp as Date).getTime() - T0)).toEqual([0, 0, 0, 0, 2000, 2000, 2000, 6000, 6000, 6000, 6000, 11000, 11000, 11000]);
   });
@@ -100,10 +100,10 @@ describe('history (§5)', () => {
   it('IncludeExecutionData=false drops every Payload but keeps the shapes', () => {
     const { core, arn } = runExample();
     const events = core.getHistory({ DurableExecutionArn: arn, IncludeExecutionData: false, MaxItems: 100 }).Events ?? [];
-    expect(events[0].ExecutionStartedDetails).toEqual({ Input: {}, ExecutionTimeout: 86400 });
-    expect(events[2].StepFailedDetails).toEqual({ Error: {}, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 2 } });
-    expect(events[8].StepSucceededDetails).toEqual({ Result: {}, RetryDetails: { CurrentAttempt: 3 } });
-    expect(events[13].ExecutionSucceededDetails).toEqual({ Result: {} });
+    expect(events[0].ExecutionStartedDetails).toEqual({ Input: { Truncated: false }, ExecutionTimeout: 86400 });
+    expect(events[2].StepFailedDetails).toEqual({ Error: { Truncated: false }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 2 } });
+    expect(events[8].StepSucceededDetails).toEqual({ Result: { Truncated: false }, RetryDetails: { CurrentAttempt: 3 } });
+    expect(events[13].ExecutionSucceededDetails).toEqual({ Result: { Truncated: false } });
     expect(JSON.stringify(events)).not.toContain('Payload');
   });
 

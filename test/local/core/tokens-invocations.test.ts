@@ -163,7 +163,7 @@ describe('invocation output (§1.3) and re-invocation (§4.3)', () => {
       EndTimestamp: expect.any(Date),
       RequestId: d.start.requestId,
     });
-    expect(h[2]).toMatchObject({ Id: d.arn.split('/').at(-1), ExecutionSucceededDetails: { Result: { Payload: '{"ok":true}' } } });
+    expect(h[2]).toMatchObject({ Id: d.arn.split('/').at(-1), ExecutionSucceededDetails: { Result: { Payload: '{"ok":true}', Truncated: false } } });
     expect(core.executionsNeedingInvocation()).toEqual([]);
   });
 
@@ -173,8 +173,8 @@ describe('invocation output (§1.3) and re-invocation (§4.3)', () => {
     const error = { ErrorType: 'TypeError', ErrorMessage: 'bad', StackTrace: ['at x'] };
     d.end({ Status: 'FAILED', Error: error });
     const h = history(core, d.arn);
-    expect(h[1].InvocationCompletedDetails?.Error).toEqual({ Payload: error });
-    expect(h[2].ExecutionFailedDetails).toEqual({ Error: { Payload: error } });
+    expect(h[1].InvocationCompletedDetails?.Error).toEqual({ Payload: error, Truncated: false });
+    expect(h[2].ExecutionFailedDetails).toEqual({ Error: { Payload: error, Truncated: false } });
     expect(core.getExecution({ DurableExecutionArn: d.arn })).toMatchObject({ Status: 'FAILED', Error: error });
   });
 

@@ -32,7 +32,7 @@ describe('STEP transitions (§4.2)', () => {
         Id: 's',
         Name: 'charge',
         SubType: 'Step',
-        StepSucceededDetails: { Result: { Payload: '"ok"' }, RetryDetails: { CurrentAttempt: 1 } },
+        StepSucceededDetails: { Result: { Payload: '"ok"', Truncated: false }, RetryDetails: { CurrentAttempt: 1 } },
       },
     ]);
   });
@@ -42,14 +42,14 @@ describe('STEP transitions (§4.2)', () => {
     const d = begin(core);
     d.cp([step('s', 'SUCCEED'), step('f', 'FAIL', { Error: { ErrorType: 'E', ErrorMessage: 'm' } }), ctx('c', 'SUCCEED', { Payload: '1' })]);
     expect(events(core, d.arn)).toEqual([
-      { EventType: 'StepSucceeded', Id: 's', SubType: 'Step', StepSucceededDetails: { Result: {}, RetryDetails: { CurrentAttempt: 1 } } },
+      { EventType: 'StepSucceeded', Id: 's', SubType: 'Step', StepSucceededDetails: { Result: { Truncated: false }, RetryDetails: { CurrentAttempt: 1 } } },
       {
         EventType: 'StepFailed',
         Id: 'f',
         SubType: 'Step',
-        StepFailedDetails: { Error: { Payload: { ErrorType: 'E', ErrorMessage: 'm' } }, RetryDetails: { CurrentAttempt: 1 } },
+        StepFailedDetails: { Error: { Payload: { ErrorType: 'E', ErrorMessage: 'm' }, Truncated: false }, RetryDetails: { CurrentAttempt: 1 } },
       },
-      { EventType: 'ContextSucceeded', Id: 'c', SubType: 'RunInChildContext', ContextSucceededDetails: { Result: { Payload: '1' } } },
+      { EventType: 'ContextSucceeded', Id: 'c', SubType: 'RunInChildContext', ContextSucceededDetails: { Result: { Payload: '1', Truncated: false } } },
     ]);
     expect(op(core, d.arn, 'f')).toMatchObject({ Status: 'FAILED', StepDetails: { Attempt: 1, Error: { ErrorType: 'E', ErrorMessage: 'm' } } });
   });
@@ -90,7 +90,7 @@ describe('STEP transitions (§4.2)', () => {
       EventType: 'StepSucceeded',
       Id: 's',
       SubType: 'WaitForCondition',
-      StepSucceededDetails: { Result: { Payload: '{"n":1}' }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 5 } },
+      StepSucceededDetails: { Result: { Payload: '{"n":1}', Truncated: false }, RetryDetails: { CurrentAttempt: 1, NextAttemptDelaySeconds: 5 } },
     });
   });
 
@@ -131,8 +131,8 @@ describe('CONTEXT transitions', () => {
     expect(events(core, d.arn)).toEqual([
       { EventType: 'ContextStarted', Id: 'a', Name: 'child', SubType: 'RunInChildContext', ContextStartedDetails: {} },
       { EventType: 'ContextStarted', Id: 'b', SubType: 'RunInChildContext', ContextStartedDetails: {} },
-      { EventType: 'ContextSucceeded', Id: 'a', Name: 'child', SubType: 'RunInChildContext', ContextSucceededDetails: { Result: { Payload: '{"big":false}' } } },
-      { EventType: 'ContextFailed', Id: 'b', SubType: 'RunInChildContext', ContextFailedDetails: { Error: { Payload: { ErrorType: 'X' } } } },
+      { EventType: 'ContextSucceeded', Id: 'a', Name: 'child', SubType: 'RunInChildContext', ContextSucceededDetails: { Result: { Payload: '{"big":false}', Truncated: false } } },
+      { EventType: 'ContextFailed', Id: 'b', SubType: 'RunInChildContext', ContextFailedDetails: { Error: { Payload: { ErrorType: 'X' }, Truncated: false } } },
     ]);
   });
 
@@ -170,7 +170,7 @@ describe('WAIT transitions', () => {
     expect(core.nextTimerAt()).toBe(T0 + 86400 * 1000);
     expect(events(core, d.arn).slice(2)).toEqual([
       { EventType: 'WaitCancelled', Id: 'w', SubType: 'Wait', WaitCancelledDetails: {} },
-      { EventType: 'WaitCancelled', Id: 'v', SubType: 'Wait', WaitCancelledDetails: { Error: { Payload: { ErrorMessage: 'x' } } } },
+      { EventType: 'WaitCancelled', Id: 'v', SubType: 'Wait', WaitCancelledDetails: { Error: { Payload: { ErrorMessage: 'x' }, Truncated: false } } },
     ]);
   });
 });
@@ -212,7 +212,7 @@ describe('EXECUTION updates', () => {
     const exec = core.getExecution({ DurableExecutionArn: d.arn });
     expect(exec).toMatchObject({ Status: 'SUCCEEDED', Result: '"big"' });
     expect(history(core, d.arn).slice(-2).map((e) => e.EventType)).toEqual(['InvocationCompleted', 'ExecutionSucceeded']);
-    expect(history(core, d.arn).at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"big"' } });
+    expect(history(core, d.arn).at(-1)?.ExecutionSucceededDetails).toEqual({ Result: { Payload: '"big"', Truncated: false } });
     expect(op(core, d.arn, exec.DurableExecutionArn?.split('/').at(-1) as string).Status).toBe('SUCCEEDED');
   });
 

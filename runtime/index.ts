@@ -21,6 +21,8 @@ export type {
   ChildContextFunction,
   CreatedCallback,
   DurableContext,
+  DurablePromiseCombinators,
+  InvokeConfig,
   MapConfig,
   MapFunction,
   NamedBranch,
@@ -29,7 +31,13 @@ export type {
   StepContext,
   StepFunction,
   WaitForCallbackConfig,
+  WaitForConditionCheck,
+  WaitForConditionConfig,
+  WaitForConditionDecision,
+  WaitForConditionWaitStrategy,
 } from './types';
+export { WaitStrategies } from './operations/wait-for-condition';
+export type { ExponentialWaitOptions, FixedWaitOptions, WaitStrategyOptions } from './operations/wait-for-condition';
 export { StepSemantics } from './types';
 export { Duration } from './duration';
 export { RetryPresets } from './retry';
@@ -48,6 +56,7 @@ export {
   CheckpointError,
   ChildContextError,
   DurableError,
+  InvokeError,
   MapError,
   NonDeterministicError,
   NotDurableInvocationError,
@@ -57,5 +66,6 @@ export {
   StepError,
   StepInterruptedError,
   ValidationError,
+  WaitForConditionError,
 } from './errors';
 export type { CheckpointFailureKind, DurableErrorOptions } from './errors';

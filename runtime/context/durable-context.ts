@@ -11,6 +11,9 @@ import { runMap } from '../operations/map';
 import { runParallel } from '../operations/parallel';
 import { runStep } from '../operations/step';
 import { runWait } from '../operations/wait';
+import { runInvoke } from '../operations/invoke';
+import { markDurable, promiseCombinators } from '../operations/promise-combinators';
+import { runWaitForCondition } from '../operations/wait-for-condition';
 import type {
   BranchFunction,
   CallbackConfig,
@@ -19,6 +22,8 @@ import type {
   ChildContextFunction,
   CreatedCallback,
   DurableContext,
+  DurablePromiseCombinators,
+  InvokeConfig,
   MapConfig,
   MapFunction,
   NamedBranch,
@@ -26,6 +31,8 @@ import type {
   StepConfig,
   StepFunction,
   WaitForCallbackConfig,
+  WaitForConditionCheck,
+  WaitForConditionConfig,
 } from '../types';
 import type { ContextScope } from './context-scope';
 import { currentStep } from './step-scope';
@@ -100,7 +107,7 @@ export class DurableContextImpl implements DurableContext {
   step<T>(name: string | undefined, fn: StepFunction<T>, config?: StepConfig<T>): Promise<T>;
   step<T>(fn: StepFunction<T>, config?: StepConfig<T>): Promise<T>;
   step<T>(first: string | undefined | StepFunction<T>, second?: StepFunction<T> | StepConfig<T>, third?: StepConfig<T>): Promise<T> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'function' ? runStep(this, undefined, first, second as StepConfig<T> | undefined) : runStep(this, first, second as StepFunction<T>, third),
     );
   }
@@ -108,7 +115,9 @@ export class DurableContextImpl implements DurableContext {
   wait(name: string | undefined, duration: Duration): Promise<void>;
   wait(duration: Duration): Promise<void>;
   wait(first: string | undefined | Duration, second?: Duration): Promise<void> {
-    return typeof first === 'object' && first !== null ? runWait(this, undefined, first) : runWait(this, first as string | undefined, second as Duration);
+    return settleSync(this, () =>
+      typeof first === 'object' && first !== null ? runWait(this, undefined, first) : runWait(this, first as string | undefined, second as Duration),
+    );
   }
 
   runInChildContext<T>(name: string | undefined, fn: ChildContextFunction<T>, config?: ChildContextConfig<T>): Promise<T>;
@@ -118,7 +127,7 @@ export class DurableContextImpl implements DurableContext {
     second?: ChildContextFunction<T> | ChildContextConfig<T>,
     third?: ChildContextConfig<T>,
   ): Promise<T> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'function'
         ? runInChildContext(this, undefined, first, second as ChildContextConfig<T> | undefined)
         : runInChildContext(this, first, second as ChildContextFunction<T>, third),
@@ -138,7 +147,7 @@ export class DurableContextImpl implements DurableContext {
     second?: CallbackSubmitter | WaitForCallbackConfig<T>,
     third?: WaitForCallbackConfig<T>,
   ): Promise<T> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'function'
         ? waitForCallback(this, undefined, first, second as WaitForCallbackConfig<T> | undefined)
         : waitForCallback(this, first, second as CallbackSubmitter, third),
@@ -152,7 +161,7 @@ export class DurableContextImpl implements DurableContext {
     second?: ReadonlyArray<BranchFunction<T> | NamedBranch<T>> | ParallelConfig<T>,
     third?: ParallelConfig<T>,
   ): Promise<BatchResult<T>> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'string' || (first === undefined && Array.isArray(second))
         ? runParallel(this, first as string | undefined, second as ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, third)
         : runParallel(this, undefined, first as ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, second as ParallelConfig<T> | undefined),
@@ -172,18 +181,58 @@ export class DurableContextImpl implements DurableContext {
     third?: MapFunction<TItem, TResult> | MapConfig<TItem, TResult>,
     fourth?: MapConfig<TItem, TResult>,
   ): Promise<BatchResult<TResult>> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'string' || (first === undefined && typeof third === 'function')
         ? runMap(this, first as string | undefined, second as readonly TItem[], third as MapFunction<TItem, TResult>, fourth)
         : runMap(this, undefined, first as readonly TItem[], second as MapFunction<TItem, TResult>, third as MapConfig<TItem, TResult> | undefined),
     );
   }
+
+  invoke<TInput = unknown, TOutput = unknown>(name: string | undefined, functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+  invoke<TInput = unknown, TOutput = unknown>(functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+  invoke<TInput = unknown, TOutput = unknown>(
+    first: string | undefined,
+    second?: string | TInput,
+    third?: TInput | InvokeConfig<TInput, TOutput>,
+    fourth?: InvokeConfig<TInput, TOutput>,
+  ): Promise<TOutput> {
+    // As in the reference runtime: a string second argument means (name, functionName, …).
+    return settleSync(this, () =>
+      typeof second === 'string' || first === undefined
+        ? runInvoke<TInput, TOutput>(this, first, second as string, third as TInput | undefined, fourth)
+        : runInvoke<TInput, TOutput>(this, undefined, first, second as TInput | undefined, third as InvokeConfig<TInput, TOutput> | undefined),
+    );
+  }
+
+  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+  waitForCondition<T>(
+    first: string | undefined | WaitForConditionCheck<T>,
+    second: WaitForConditionCheck<T> | WaitForConditionConfig<T>,
+    third?: WaitForConditionConfig<T>,
+  ): Promise<T> {
+    return settleSync(this, () =>
+      typeof first === 'function'
+        ? runWaitForCondition(this, undefined, first, second as WaitForConditionConfig<T>)
+        : runWaitForCondition(this, first, second as WaitForConditionCheck<T>, third as WaitForConditionConfig<T>),
+    );
+  }
+
+  private combinators: DurablePromiseCombinators | undefined;
+
+  get promise(): DurablePromiseCombinators {
+    this.combinators ??= promiseCombinators(this);
+    return this.combinators;
+  }
 }
 
-/** Turns a synchronous throw (a validation error) into a rejected promise, like an async function would. */
-function settleSync<T>(start: () => Promise<T>): Promise<T> {
+/**
+ * Turns a synchronous throw (a validation error) into a rejected promise, like an async function
+ * would, and marks the promise as a durable operation of `owner` (for the promise combinators).
+ */
+function settleSync<T>(owner: DurableContextImpl, start: () => Promise<T>): Promise<T> {
   try {
-    return start();
+    return markDurable(owner, start());
   } catch (error) {
     return Promise.reject(error);
   }

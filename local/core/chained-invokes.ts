@@ -9,7 +9,7 @@ import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { finishExecution, startExecution } from './executions';
 import { finishChainedInvoke, type ChainedStart } from './operation-state';
-import { awaitsResult, type ExecutionRecord, type OperationRecord } from './records';
+import { awaitsResult, runningInvocation, type ExecutionRecord, type OperationRecord } from './records';
 import { serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -109,6 +109,19 @@ export function completeChainedInvoke(state: CoreState, executionArn: string, op
   finishChainedInvoke(exec, rec, outcome, state.clock.now());
   serviceChanged(state, exec);
   return true;
+}
+
+/**
+ * True for the durable target of a chained invoke that has not been invoked yet while its caller's
+ * invocation still runs. On Lambda the caller checkpoints the START and suspends long before a
+ * separately invoked target finishes; holding the target's first invocation until the caller's
+ * ends keeps that order (`InvocationCompleted` of the caller, then `ChainedInvokeSucceeded`) on a
+ * service where the target could otherwise finish within the caller's invocation.
+ */
+export function waitsForCallerInvocation(state: CoreState, exec: ExecutionRecord): boolean {
+  if (exec.parent === undefined || exec.invocations.length > 0) return false;
+  const caller = state.executions.get(exec.parent.executionArn);
+  return caller !== undefined && runningInvocation(caller) !== undefined;
 }
 
 function hostInvokeKey(executionArn: string, operationId: string): string {

@@ -23,11 +23,13 @@ import { bundleHandlers } from './bundle';
 import { playCallbackActions, type CallbackActor } from './callback-actions';
 import { bindingsFromVariables, compareOutcome, ExecutionOutcome } from './compare';
 import { declaredDivergences } from './divergences';
+import { TARGET_FUNCTIONS } from './handlers/support/targets';
 import { checkExpectedLogs, LogCapture } from './logs';
 import { RequirementReport } from './report';
 import { loadRequirements, Requirement } from './requirement';
 import { checkDefaultRetryParameters } from './retry-parameters';
 import { generateVariables, randomLowerAlnum, substitute } from './variables';
+import type { Difference } from './matcher';
 import { decideVerdict, failedVerdict, Verdict } from './verdict';
 
 /** Options of {@link runConformance}. */
@@ -149,7 +151,7 @@ async function runOne(
   if (!hasHandler) {
     return failedVerdict(`no handler: add test/conformance/handlers/${req.key}.ts exporting \`handler\``, unchecked);
   }
-  const differences = [];
+  const differences: Difference[] = [];
   if (req.defaultRetryParameters) {
     differences.push(...checkDefaultRetryParameters(req.defaultRetryParameters));
   }
@@ -200,11 +202,14 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
  */
 export async function runConformance(options: ConformanceOptions): Promise<RequirementReport[]> {
   const requirements = loadRequirements(options.dir).filter((r) => options.filter?.(r.id) ?? true);
-  const { outDir, bundles } = await bundleHandlers(requirements.map((r) => r.key));
+  const { outDir, bundles } = await bundleHandlers(requirements.map((r) => r.key), Object.keys(TARGET_FUNCTIONS));
   const logs = new LogCapture();
   const svc = await LocalDurableService.start({ clock: 'virtual', handlerOutput: logs.sink });
   const verdicts = new Map<string, Verdict>();
   try {
+    for (const [module, name] of Object.entries(TARGET_FUNCTIONS)) {
+      await svc.registerFunction({ name, bundle: bundles.get(`target-${module}`) as string, handler: 'handler' });
+    }
     for (const req of requirements) {
       const bundle = bundles.get(req.key);
       if (bundle) await svc.registerFunction({ name: functionNameFor(req), bundle, handler: 'handler' });

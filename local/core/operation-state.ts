@@ -251,9 +251,11 @@ export function makeStepReady(exec: ExecutionRecord, rec: OperationRecord): void
   touch(exec, rec);
 }
 
-/** The error a timed-out callback carries (§4.2). */
+/** The error a timed-out callback carries (§4.2, and the recorded `CallbackTimedOut` events). */
 function callbackTimeoutError(onHeartbeat: boolean): ErrorObject {
-  return { ErrorMessage: onHeartbeat ? 'Callback timed out on heartbeat' : 'Callback timed out' };
+  return onHeartbeat
+    ? { ErrorType: 'Callback.Heartbeat', ErrorMessage: 'Callback timed out on heartbeat' }
+    : { ErrorType: 'Callback.Timeout', ErrorMessage: 'Callback timed out' };
 }
 
 /** A CALLBACK whose timeout or heartbeat timeout elapsed: TIMED_OUT and `CallbackTimedOut`. */

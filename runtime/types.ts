@@ -281,18 +281,21 @@ export interface WaitForConditionConfig<T> {
  * const [a, b] = await ctx.promise.all([ctx.step('a', loadA), ctx.step('b', loadB)]);
  */
 export interface DurablePromiseCombinators {
-  /** Resolves with every value; rejects with the first rejection (as recorded). */
-  all<T>(name: string | undefined, promises: ReadonlyArray<Promise<T>>): Promise<T[]>;
-  all<T>(promises: ReadonlyArray<Promise<T>>): Promise<T[]>;
+  /** Resolves with every value (a tuple for a tuple); rejects with the first rejection (as recorded). */
+  all<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
+  all<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
   /** Resolves with every outcome once all have settled. */
-  allSettled<T>(name: string | undefined, promises: ReadonlyArray<Promise<T>>): Promise<Array<PromiseSettledResult<T>>>;
-  allSettled<T>(promises: ReadonlyArray<Promise<T>>): Promise<Array<PromiseSettledResult<T>>>;
+  allSettled<T extends readonly Promise<unknown>[]>(
+    name: string | undefined,
+    promises: readonly [...T],
+  ): Promise<{ -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> }>;
+  allSettled<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> }>;
   /** Resolves with the first success (as recorded); rejects with an AggregateError when all fail. */
-  any<T>(name: string | undefined, promises: ReadonlyArray<Promise<T>>): Promise<T>;
-  any<T>(promises: ReadonlyArray<Promise<T>>): Promise<T>;
+  any<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<Awaited<T[number]>>;
+  any<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<Awaited<T[number]>>;
   /** Settles like the first promise to settle (as recorded). */
-  race<T>(name: string | undefined, promises: ReadonlyArray<Promise<T>>): Promise<T>;
-  race<T>(promises: ReadonlyArray<Promise<T>>): Promise<T>;
+  race<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<Awaited<T[number]>>;
+  race<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<Awaited<T[number]>>;
 }
 
 /**

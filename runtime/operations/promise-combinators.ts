@@ -99,29 +99,30 @@ function replay(kind: CombinatorKind, promises: ReadonlyArray<PromiseLike<unknow
 type Settled = { readonly ok: true; readonly value: unknown; readonly index?: number } | { readonly ok: false; readonly error: unknown; readonly index?: number };
 
 function combine(kind: CombinatorKind, promises: ReadonlyArray<PromiseLike<unknown>>): Promise<Settled> {
-  const tagged = promises.map((p, index) =>
-    Promise.resolve(p).then(
-      (value) => ({ index, value }),
-      (error: unknown) => Promise.reject({ index, error }),
-    ),
-  );
+  const tag = () =>
+    promises.map((p, index) =>
+      Promise.resolve(p).then(
+        (value) => ({ index, value }),
+        (error: unknown) => Promise.reject({ index, error }),
+      ),
+    );
   const rejected = (e: unknown): Settled => {
     const r = e as { index: number; error: unknown };
     return { ok: false, error: r.error, index: r.index };
   };
   switch (kind) {
     case 'all':
-      return Promise.all(tagged).then((all) => ({ ok: true, value: all.map((t) => t.value) }), rejected);
+      return Promise.all(tag()).then((all) => ({ ok: true, value: all.map((t) => t.value) }), rejected);
     case 'allSettled':
       return Promise.allSettled(promises).then((value) => ({ ok: true, value }));
     case 'any':
-      return Promise.any(tagged).then(
+      return Promise.any(tag()).then(
         (t) => ({ ok: true, value: t.value, index: t.index }),
         (aggregate: AggregateError) =>
           ({ ok: false, error: new AggregateError((aggregate.errors as Array<{ error: unknown }>).map((r) => r.error), 'All promises were rejected') }) as Settled,
       );
     case 'race':
-      return Promise.race(tagged).then((t) => ({ ok: true, value: t.value, index: t.index }), rejected);
+      return Promise.race(tag()).then((t) => ({ ok: true, value: t.value, index: t.index }), rejected);
   }
 }
 

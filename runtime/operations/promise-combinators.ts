@@ -91,7 +91,7 @@ function replay(kind: CombinatorKind, promises: ReadonlyArray<PromiseLike<unknow
   const chosen = index !== undefined && Number.isInteger(index) && index >= 0 && index < promises.length ? promises[index] : undefined;
   if (kind === 'allSettled') return Promise.allSettled(promises);
   if (kind === 'all') return chosen && recorded.Status === 'FAILED' ? Promise.resolve(chosen).then(() => Promise.all(promises)) : Promise.all(promises);
-  if (kind === 'any' && recorded.Status === 'FAILED') return Promise.any(promises);
+  if (kind === 'any' && recorded.Status === 'FAILED') return combine('any', promises).then(unwrap);
   return chosen ? Promise.resolve(chosen) : combine(kind, promises).then((r) => unwrap(r));
 }
 
@@ -116,14 +116,38 @@ function combine(kind: CombinatorKind, promises: ReadonlyArray<PromiseLike<unkno
     case 'allSettled':
       return Promise.allSettled(promises).then((value) => ({ ok: true, value }));
     case 'any':
-      return Promise.any(tag()).then(
-        (t) => ({ ok: true, value: t.value, index: t.index }),
-        (aggregate: AggregateError) =>
-          ({ ok: false, error: new AggregateError((aggregate.errors as Array<{ error: unknown }>).map((r) => r.error), 'All promises were rejected') }) as Settled,
-      );
+      return firstFulfilled(promises);
     case 'race':
       return Promise.race(tag()).then((t) => ({ ok: true, value: t.value, index: t.index }), rejected);
   }
+}
+
+/**
+ * `Promise.any` with the winning index, written out: the package ships its TypeScript sources, and
+ * a user's `lib: es2020` (the `cdk init` default) has neither `Promise.any` nor `AggregateError`.
+ */
+function firstFulfilled(promises: ReadonlyArray<PromiseLike<unknown>>): Promise<Settled> {
+  return new Promise<Settled>((resolve) => {
+    const errors: unknown[] = new Array(promises.length);
+    let pending = promises.length;
+    const allRejected = () => resolve({ ok: false, error: aggregateError(errors) });
+    if (pending === 0) allRejected();
+    promises.forEach((promise, index) => {
+      Promise.resolve(promise).then(
+        (value) => resolve({ ok: true, value, index }),
+        (error: unknown) => {
+          errors[index] = error;
+          if (--pending === 0) allRejected();
+        },
+      );
+    });
+  });
+}
+
+/** An `AggregateError` (Node 15+), built without naming the ES2021 global in the types. */
+function aggregateError(errors: unknown[]): Error {
+  const Aggregate = (globalThis as unknown as { AggregateError: new (errors: unknown[], message: string) => Error }).AggregateError;
+  return new Aggregate(errors, 'All promises were rejected');
 }
 
 function unwrap(settled: Settled): unknown {

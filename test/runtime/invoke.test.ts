@@ -1,3 +1,4 @@
+import { StopDurableExecutionCommand } from '@aws-sdk/client-lambda';
 import { InvokeError, ValidationError, withDurableExecution, type Serdes } from '../../runtime';
 import { InProcessDurableService } from '../../local/testing';
 import { checkpointCalls, invocationOutcomes, operation, rootId, updateSummary, updatesOf } from './support';
@@ -115,6 +116,34 @@ describe('ctx.invoke', () => {
     const run = await svc.run('caller');
     expect(run.result).toEqual({ isInvokeError: true, errorType: 'PaymentDeclined', message: 'card declined' });
     expect(run.history.some((e) => e.EventType === 'ChainedInvokeFailed')).toBe(true);
+  });
+
+  it('rejects with an InvokeError when the durable target is stopped', async () => {
+    svc.registerHandler(
+      'sleeper',
+      withDurableExecution(async (_input, ctx) => ctx.wait({ hours: 1 }), { client: svc.client }),
+    );
+    svc.registerHandler(
+      'caller',
+      withDurableExecution(
+        async (_input, ctx) =>
+          ctx.invoke('sleeper:$LATEST').then(
+            () => 'unexpected',
+            (e: InvokeError) => ({ isInvokeError: e instanceof InvokeError, message: e.message }),
+          ),
+        { client: svc.client },
+      ),
+    );
+    const arn = await svc.start('caller');
+    let target: string | undefined;
+    while (target === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      target = svc.describe(arn).history.find((e) => e.EventType === 'ChainedInvokeStarted')?.ChainedInvokeStartedDetails?.DurableExecutionArn;
+    }
+    await svc.client.send(new StopDurableExecutionCommand({ DurableExecutionArn: target, Error: { ErrorType: 'Operator', ErrorMessage: 'stopped by hand' } }));
+    const run = await svc.waitFor(arn);
+    expect(run.result).toEqual({ isInvokeError: true, message: 'stopped by hand' });
+    expect(run.history.some((e) => e.EventType === 'ChainedInvokeStopped')).toBe(true);
   });
 
   it('calls a plain target as a plain invocation and returns its result, or its failure as an InvokeError', async () => {

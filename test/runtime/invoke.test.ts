@@ -119,6 +119,9 @@ describe('ctx.invoke', () => {
   });
 
   it('rejects with an InvokeError when the durable target is stopped', async () => {
+    // Real time, so the target's one-hour wait is still running when it is stopped.
+    await svc.close();
+    svc = new InProcessDurableService({ clock: 'real' });
     svc.registerHandler(
       'sleeper',
       withDurableExecution(async (_input, ctx) => ctx.wait({ hours: 1 }), { client: svc.client }),

@@ -31,3 +31,37 @@ export class DurableFunctionValidationError extends Error {
     this.prop = prop;
   }
 }
+
+/**
+ * Thrown when a `lambda.Function` member would create an invoke path to a `DurableFunction`'s
+ * unqualified ARN or `$LATEST`, which Lambda rejects for durable invocations. The message says
+ * what to use instead (the alias).
+ *
+ * @example
+ * try {
+ *   orders.grantInvokeLatestVersion(role);
+ * } catch (err) {
+ *   if (err instanceof DurableFunctionWiringError) {
+ *     // "... use orders.alias.grantInvoke(role) ..."
+ *   }
+ * }
+ */
+export class DurableFunctionWiringError extends Error {
+  /**
+   * The member that was called.
+   *
+   * @example
+   * err.member; // 'grantInvokeLatestVersion'
+   */
+  public readonly member: string;
+
+  /**
+   * @param member the `lambda.Function` member that was called
+   * @param message the explanation and the fix
+   */
+  constructor(member: string, message: string) {
+    super(message);
+    this.name = 'DurableFunctionWiringError';
+    this.member = member;
+  }
+}

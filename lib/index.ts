@@ -11,3 +11,8 @@ export * from './errors';
 export * from './function';
 export * from './types';
 export { DURABLE_RUNTIME_NAMES } from './private/validation';
+export * from './alarms';
+export * from './dashboard';
+export * from './events';
+export * from './metrics';
+export { DEFAULT_HISTORY_SAMPLING_WINDOW, RETENTION_WARNING_IDS } from './private/retention-warnings';

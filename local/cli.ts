@@ -11,10 +11,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isExecutionControlCommand, runExecutionControl } from './cli-commands/execution-control';
 import { MAX_DURATION_SECONDS } from './core/limits';
 import { exitWith } from './exit-code';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
+import { formatMetrics } from './observability';
 
 /**
  * What `cdk-durable local …` asks for.
@@ -79,6 +81,7 @@ export class UsageError extends Error {
  * process.stdout.write(USAGE);
  */
 export const USAGE = `Usage: cdk-durable local <bundle.js | entry.ts> [options]
+       cdk-durable pause|resume|delete <execution-arn> [options]   (see cdk-durable pause --help)
 
 Runs a durable function on the local durable-execution service and prints its status, result and
 operation timeline. Exits 0 when the execution SUCCEEDED, 1 otherwise.
@@ -117,7 +120,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   const [command, ...rest] = argv;
   if (command !== 'local') {
-    throw new UsageError(`Unknown command '${command}'. The only command is 'local': cdk-durable local <bundle.js | entry.ts>.`);
+    throw new UsageError(`Unknown command '${command}'. Use local, pause, resume or delete: cdk-durable local <bundle.js | entry.ts>, cdk-durable pause <execution-arn>.`);
   }
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -237,6 +240,7 @@ const processOutput: CliOutput = {
  * const code = await runCli(['local', 'dist/orders.js', '--input', '{"orderId":"42"}']);
  */
 export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+  if (isExecutionControlCommand(argv[0])) return runExecutionControl(argv, output);
   let args: CliArguments;
   try {
     args = parseCliArguments(argv);
@@ -278,6 +282,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
       executionName: args.executionName,
     });
     output.write('stdout', formatRun(run));
+    output.write('stdout', formatMetrics(service.metrics()));
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

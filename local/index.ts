@@ -23,10 +23,12 @@ export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting
 export type { OutputSink } from './hosting/sandbox';
 export { consoleLogger, silentLogger, type ServiceLogger } from './http/logger';
 export type { ObservedRequest, RequestObserver } from './http/server';
-export { formatDuration, formatTimeline, summarizeOperations, type OperationSummary } from './timeline';
+export { formatDuration, formatTimeline, summarizeOperations, summarizePauses, type OperationSummary, type PausedSpan } from './timeline';
+export type { PauseOptions, ResumeOptions } from './execution-control';
 export { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan, type FaultRule } from './faults';
 export { RealClock, VirtualClock, type ServiceClock } from './clock';
 export {
+  ControlMessages,
   CoreServiceError,
   DurableServiceCore,
   type CoreDurableConfig,
@@ -37,3 +39,36 @@ export {
   type InvocationOutcome,
   type ServiceErrorName,
 } from './core';
+export {
+  ExecutionObserver,
+  STATUS_CHANGE_DETAIL_TYPE,
+  STATUS_CHANGE_SOURCE,
+  formatMetrics,
+  type DurableExecutionStatusChangeEvent,
+  type LocalFunctionMetrics,
+  type MetricStatistics,
+  type StatusChangeDetail,
+  type StatusChangeListener,
+  type StatusChangeStatus,
+} from './observability';
+export {
+  startViewer,
+  localServiceSource,
+  lambdaSource,
+  fileSource,
+  buildTimelineModel,
+  parseHistoryFile,
+  serializeHistoryFile,
+  HistoryFileError,
+  ViewerStartError,
+  HISTORY_FILE_FORMAT,
+  HISTORY_FILE_VERSION,
+  type ExecutionViewer,
+  type ViewerOptions,
+  type ExecutionSource,
+  type LambdaSourceOptions,
+  type SavedExecution,
+  type TimelineModel,
+  type OperationRow,
+  type ExecutionSummaryView,
+} from './viewer';

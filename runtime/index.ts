@@ -15,6 +15,7 @@ export type { DurableInvocationEvent, DurableInvocationOutput } from './invocati
 export type {
   BatchNesting,
   BranchFunction,
+  BranchesResult,
   CallbackConfig,
   CallbackSubmitter,
   ChildContextConfig,
@@ -25,7 +26,9 @@ export type {
   InvokeConfig,
   MapConfig,
   MapFunction,
+  MapFunctionResult,
   NamedBranch,
+  ParallelBranch,
   ParallelConfig,
   StepConfig,
   StepContext,

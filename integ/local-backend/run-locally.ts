@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { LocalDurableService } from '../../local';
+import { LocalDurableService, localServiceSource, type ExecutionSource } from '../../local';
 import { SCENARIO_ALIAS, SCENARIO_NAMES, type ScenarioName } from '../catalog';
 import { SCENARIO_ASSERTIONS } from '../assertions';
 import { runScenario, type ScenarioReport } from '../assertions/scenario';
@@ -35,6 +35,12 @@ export interface LocalScenarioService {
   readonly client: LambdaClient;
   /** The alias-qualified name to invoke a scenario through. */
   qualifiedName(scenario: ScenarioName): string;
+  /** The registered functions' names. */
+  readonly functionNames: readonly string[];
+  /** The service's current time (its virtual clock, unless it runs in real time). */
+  now(): number;
+  /** The executions of the registered functions, for the execution viewer. */
+  viewerSource(): ExecutionSource;
   /** Stops the service and its function hosts. */
   stop(): Promise<void>;
 }
@@ -97,6 +103,9 @@ export async function startLocalScenarioService(
       }
       return `${name}:${SCENARIO_ALIAS}`;
     },
+    functionNames: bundles.map((bundle) => bundle.functionName),
+    now: () => service.clock.now(),
+    viewerSource: () => localServiceSource(service, bundles.map((bundle) => bundle.functionName)),
     stop: () => service.stop(),
   };
 }
@@ -123,6 +132,8 @@ export interface LocalRunOptions extends LocalServiceOptions {
   readonly outdir?: string;
   /** Progress messages (synth, registration, each scenario). */
   readonly onProgress?: (message: string) => void;
+  /** Called after the last scenario, before the service stops (for example to serve the execution viewer). */
+  readonly beforeStop?: (service: LocalScenarioService, reports: readonly ScenarioReport[]) => Promise<void>;
 }
 
 /** What a local run produced. */
@@ -155,6 +166,7 @@ export async function runScenariosLocally(options: LocalRunOptions = {}): Promis
         progress(`Running ${scenario} ...`);
         reports.push(await runScenarioLocally(service, scenario));
       }
+      await options.beforeStop?.(service, reports);
     } finally {
       await service.stop();
     }

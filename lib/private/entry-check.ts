@@ -36,7 +36,13 @@ export type EntryExports =
  * Lists the entry's exports with an esbuild pass over the entry and its relative imports
  * (packages stay external, so this is fast), reading the output's `exports` from the metafile.
  */
-export function findEntryExports(where: string, entryPath: string, absWorkingDir: string): EntryExports {
+/** The bundling options that change how the entry itself compiles. */
+export interface EntryCompileOptions {
+  readonly loader?: Readonly<Record<string, string>>;
+  readonly tsconfig?: string;
+}
+
+export function findEntryExports(where: string, entryPath: string, absWorkingDir: string, compile: EntryCompileOptions = {}): EntryExports {
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = esbuild.buildSync({
@@ -50,6 +56,8 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
       metafile: true,
       logLevel: 'silent',
       outfile: path.join(absWorkingDir, '.durable-function-entry-check', 'entry.js'),
+      loader: compile.loader ? { ...compile.loader } as Record<string, esbuild.Loader> : undefined,
+      tsconfig: compile.tsconfig,
     });
   } catch (err) {
     throw new DurableFunctionValidationError('entry',
@@ -73,8 +81,9 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
  * Fails with a clear error when the entry is known not to export `exportName`. Entries whose
  * exports cannot be known statically are checked when the bundle loads instead.
  */
-export function assertEntryExports(where: string, entryPath: string, exportName: string, absWorkingDir: string): void {
-  const found = findEntryExports(where, entryPath, absWorkingDir);
+export function assertEntryExports(where: string, entryPath: string, exportName: string, absWorkingDir: string,
+  compile: EntryCompileOptions = {}): void {
+  const found = findEntryExports(where, entryPath, absWorkingDir, compile);
   if (found.kind === 'unknown' || found.names.includes(exportName)) {
     return;
   }

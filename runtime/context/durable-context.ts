@@ -16,6 +16,7 @@ import { markDurable, promiseCombinators } from '../operations/promise-combinato
 import { runWaitForCondition } from '../operations/wait-for-condition';
 import type {
   BranchFunction,
+  BranchesResult,
   CallbackConfig,
   CallbackSubmitter,
   ChildContextConfig,
@@ -26,7 +27,9 @@ import type {
   InvokeConfig,
   MapConfig,
   MapFunction,
+  MapFunctionResult,
   NamedBranch,
+  ParallelBranch,
   ParallelConfig,
   StepConfig,
   StepFunction,
@@ -156,6 +159,8 @@ export class DurableContextImpl implements DurableContext {
 
   parallel<T>(name: string | undefined, branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
   parallel<T>(branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(name: string | undefined, branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
   parallel<T>(
     first: string | undefined | ReadonlyArray<BranchFunction<T> | NamedBranch<T>>,
     second?: ReadonlyArray<BranchFunction<T> | NamedBranch<T>> | ParallelConfig<T>,
@@ -175,6 +180,8 @@ export class DurableContextImpl implements DurableContext {
     config?: MapConfig<TItem, TResult>,
   ): Promise<BatchResult<TResult>>;
   map<TItem, TResult>(items: readonly TItem[], fn: MapFunction<TItem, TResult>, config?: MapConfig<TItem, TResult>): Promise<BatchResult<TResult>>;
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(name: string | undefined, items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
   map<TItem, TResult>(
     first: string | undefined | readonly TItem[],
     second?: readonly TItem[] | MapFunction<TItem, TResult>,

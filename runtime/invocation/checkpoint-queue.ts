@@ -135,7 +135,8 @@ export class CheckpointQueue {
     if (response.CheckpointToken) {
       this.token = response.CheckpointToken;
     } else {
-      // Without a token nothing more can be sent (§3.1); outside a closing checkpoint, suspend.
+      // Without a token nothing more can be sent (§3.1): the execution closed, or a pause took
+      // effect here (§9.4), which this invocation cannot tell apart; outside a closing checkpoint, suspend.
       this.stopped = true;
       this.options.state.merge(response.NewExecutionState?.Operations);
       for (const entry of batch) entry.done();

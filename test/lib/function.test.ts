@@ -44,7 +44,6 @@ const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const fnId = (prefix: string): string => logicalIdOf(template, 'AWS::Lambda::Function', prefix);
 const fnProps = (prefix: string): Record<string, unknown> => resources[fnId(prefix)].Properties;
-const basicExecutionRole = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']] };
 
 describe('the Lambda function', () => {
   test('defaults: Node.js 24, the generated entry as handler, 15 minutes execution timeout, 14 days retention', () => {
@@ -104,17 +103,18 @@ describe('the Lambda function', () => {
 });
 
 describe('the execution role', () => {
-  test('a created role has only the basic execution policy, never the durable managed policy', () => {
+  test('a created role sits where lambda.Function puts it (<id>/ServiceRole) with no managed policy, never the durable one', () => {
     const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'BasicServiceRole');
-    expect(resources[roleId].Properties.ManagedPolicyArns).toEqual([basicExecutionRole]);
+    expect(defaults.role!.node.path).toBe('TestStack/Basic/ServiceRole');
+    expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
     expect(fnProps('Basic').Role).toEqual(arnOf(roleId));
     expect(JSON.stringify(template.toJSON())).not.toContain('AWSLambdaBasicDurableExecutionRolePolicy');
+    expect(JSON.stringify(template.toJSON())).not.toContain('AWSLambdaBasicExecutionRole');
   });
 
   test('in a VPC the created role can also manage network interfaces', () => {
     const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'InVpcServiceRole');
     expect(resources[roleId].Properties.ManagedPolicyArns).toEqual([
-      basicExecutionRole,
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] },
     ]);
   });
@@ -127,22 +127,36 @@ describe('the execution role', () => {
     expect(ownRole.role).toBe(userRole);
   });
 
-  test.each([
-    ['a created role', 'Basic', 'BasicServiceRole'],
-    ['a user role', 'OwnRole', 'UserRole'],
-  ])('with %s, a separate policy allows exactly the checkpoint APIs on <function arn>:*', (_name, fn, rolePrefix) => {
-    const policyId = logicalIdOf(template, 'AWS::IAM::Policy', `${fn}DurableExecutionPolicy`);
+  const checkpointStatement = (fn: string): Record<string, unknown> => ({
+    Action: ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'],
+    Effect: 'Allow',
+    Resource: allQualifiers(fnId(fn)),
+  });
+
+  test('with a created role, a separate policy allows the checkpoint APIs on <function arn>:* and logs on its own log group', () => {
+    const policyId = logicalIdOf(template, 'AWS::IAM::Policy', 'BasicDurableExecutionPolicy');
     expect(resources[policyId].Properties).toEqual({
       PolicyName: expect.any(String),
-      Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', rolePrefix) }],
+      Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'BasicServiceRole') }],
       PolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{
-          Action: ['lambda:CheckpointDurableExecution', 'lambda:GetDurableExecutionState'],
+        Statement: [checkpointStatement('Basic'), {
+          Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
           Effect: 'Allow',
-          Resource: allQualifiers(fnId(fn)),
+          Resource: { 'Fn::Join': ['', [
+            'arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:123456789012:log-group:/aws/lambda/', { Ref: fnId('Basic') }, ':*',
+          ]] },
         }],
       },
+    });
+  });
+
+  test('with a user role, a separate policy allows exactly the checkpoint APIs on <function arn>:*', () => {
+    const policyId = logicalIdOf(template, 'AWS::IAM::Policy', 'OwnRoleDurableExecutionPolicy');
+    expect(resources[policyId].Properties).toEqual({
+      PolicyName: expect.any(String),
+      Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'UserRole') }],
+      PolicyDocument: { Version: '2012-10-17', Statement: [checkpointStatement('OwnRole')] },
     });
   });
 

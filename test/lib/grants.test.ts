@@ -37,9 +37,9 @@ function statementsOf(roleIdPrefix: string): unknown[] {
   return policies[0].Properties.PolicyDocument.Statement as unknown[];
 }
 
-test('grantInvoke allows lambda:InvokeFunction on the qualified ARNs only', () => {
+test('grantInvoke allows lambda:InvokeFunction on the alias only', () => {
   expect(statementsOf('Invoker')).toEqual([
-    { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: allQualifiers(ordersId) },
+    { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'OrdersAlias') } },
   ]);
   expect(grants.invoke.success).toBe(true);
 });
@@ -108,7 +108,7 @@ test('with a durable state key, reading executions also allows decrypting with i
     { Action: 'kms:Decrypt', Effect: 'Allow', Resource: keyArn },
   ]);
   expect(statementsOf('SecuredInvoker')).toEqual([
-    { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: allQualifiers(securedId) },
+    { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'SecuredAlias') } },
     { Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: keyArn },
   ]);
   expect(grants.securedRead.success && grants.securedInvoke.success).toBe(true);

@@ -400,10 +400,10 @@ export class DurableFunction extends lambda.Function {
 
   /**
    * Allows the durable function `caller` to chain-invoke this one (`ctx.invoke` in its workflow):
-   * `lambda:InvokeFunction` for the caller's execution role on this function's qualified ARNs
-   * (protocol: the caller's role needs the target's ARNs; a durable target must be invoked through
-   * its alias or a version, never unqualified). Pass `this.alias.functionArn` (or
-   * `alias.functionName`, `name:live`) to the caller, e.g. in its environment, and invoke that.
+   * the grant {@link grantInvoke} makes (`lambda:InvokeFunction` on the alias, or on every version
+   * with `invokeGrantScope`), given to the caller's execution role (protocol: the caller's role
+   * needs the target; a durable target must be invoked through its alias or a version, never
+   * unqualified). Pass `this.alias.functionArn` to the caller, e.g. in its environment, and invoke that.
    *
    * @example
    * const fraud = new DurableFunction(this, 'Fraud', { entry: 'src/fraud.ts' });

@@ -4,7 +4,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { DurableFunction } from '../../lib';
-import { allQualifiers, fixture, logicalIdOf, newApp, newStack, removeOutdirs } from './support';
+import { fixture, logicalIdOf, newApp, newStack, removeOutdirs } from './support';
 
 afterAll(removeOutdirs);
 
@@ -17,7 +17,7 @@ const orders = new DurableFunction(stack, 'Orders', {
 const grant = fraud.grantInvokeFrom(orders);
 const template = Template.fromStack(stack);
 
-test("grantInvokeFrom gives the caller's execution role lambda:InvokeFunction on the target's qualified ARNs", () => {
+test("grantInvokeFrom gives the caller's execution role lambda:InvokeFunction on the target's alias, as grantInvoke does", () => {
   expect(grant.success).toBe(true);
   const fraudId = logicalIdOf(template, 'AWS::Lambda::Function', 'Fraud');
   const ordersRole = (template.toJSON().Resources[logicalIdOf(template, 'AWS::Lambda::Function', 'Orders')].Properties.Role as {
@@ -26,9 +26,11 @@ test("grantInvokeFrom gives the caller's execution role lambda:InvokeFunction on
   const statements = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: ordersRole }]))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>);
-  expect(statements).toContainEqual({ Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: allQualifiers(fraudId) });
-  // Only the qualified ARNs: a durable target cannot be invoked unqualified.
-  expect(statements.filter((s) => s.Action === 'lambda:InvokeFunction').map((s) => s.Resource)).toEqual([allQualifiers(fraudId)]);
+  // Only the alias: a durable target cannot be invoked unqualified, and the caller invokes the alias.
+  expect(statements.filter((s) => s.Action === 'lambda:InvokeFunction')).toEqual([
+    { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: { Ref: logicalIdOf(template, 'AWS::Lambda::Alias', 'FraudAlias') } },
+  ]);
+  expect(JSON.stringify(statements)).not.toContain(JSON.stringify({ 'Fn::GetAtt': [fraudId, 'Arn'] }));
 });
 
 test('the caller is handed the alias ARN to invoke', () => {

@@ -399,6 +399,26 @@ export class DurableFunction extends lambda.Function {
   }
 
   /**
+   * Allows the durable function `caller` to chain-invoke this one (`ctx.invoke` in its workflow):
+   * the grant {@link grantInvoke} makes (`lambda:InvokeFunction` on the alias, or on every version
+   * with `invokeGrantScope`), given to the caller's execution role (protocol: the caller's role
+   * needs the target; a durable target must be invoked through its alias or a version, never
+   * unqualified). Pass `this.alias.functionArn` to the caller, e.g. in its environment, and invoke that.
+   *
+   * @example
+   * const fraud = new DurableFunction(this, 'Fraud', { entry: 'src/fraud.ts' });
+   * const orders = new DurableFunction(this, 'Orders', {
+   *   entry: 'src/orders.ts',
+   *   environment: { FRAUD_FUNCTION: fraud.alias.functionArn },
+   * });
+   * fraud.grantInvokeFrom(orders);
+   * // in src/orders.ts: await ctx.invoke('fraud-check', process.env.FRAUD_FUNCTION!, order);
+   */
+  public grantInvokeFrom(caller: lambda.IFunction): iam.Grant {
+    return this.grantInvoke(caller);
+  }
+
+  /**
    * Allows `grantee` to complete this function's callbacks:
    * `lambda:SendDurableExecutionCallbackSuccess`, `…Failure` and `…Heartbeat` on
    * `<function arn>:*`. With a `durableStateKey`, also encrypt with it (callback results are

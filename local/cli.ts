@@ -39,6 +39,21 @@ export interface LocalRunArguments {
   /** Function timeout in seconds. */
   readonly timeout?: number;
   readonly verbose: boolean;
+  /** Further functions to host as chained-invoke targets (`--plain-function`, `--durable-function`). */
+  readonly targets?: readonly CliTargetFunction[];
+}
+
+/**
+ * A function the CLI hosts next to the one it runs, for `ctx.invoke` to call.
+ *
+ * @example
+ * { name: 'pricing', file: 'src/pricing.ts', durable: false }
+ */
+export interface CliTargetFunction {
+  readonly name: string;
+  readonly file: string;
+  /** False for a plain Lambda function; true for a durable one (invoked through its `live` alias). */
+  readonly durable: boolean;
 }
 
 /**
@@ -79,12 +94,17 @@ Options:
   --fresh-process           run every invocation in a new Node process
   --execution-timeout <s>   durable execution timeout in seconds (default: 86400)
   --timeout <s>             function timeout in seconds (default: 60)
+  --plain-function <name>=<file>
+                            also host a plain (non-durable) function for ctx.invoke (repeatable)
+  --durable-function <name>=<file>
+                            also host a durable function for ctx.invoke, as <name>:live (repeatable)
   --verbose                 log service activity to stderr
   -h, --help                show this help
 `;
 
 const VALUE_OPTIONS = new Set(['--input', '--handler', '--execution-name', '--execution-timeout', '--timeout']);
 const FLAG_OPTIONS = new Set(['--real-time', '--fresh-process', '--verbose']);
+const TARGET_OPTIONS = new Set(['--plain-function', '--durable-function']);
 
 /**
  * Parses `process.argv.slice(2)`.
@@ -105,11 +125,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const positional: string[] = [];
+  const targets: CliTargetFunction[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_OPTIONS.has(name)) {
+    if (TARGET_OPTIONS.has(arg)) {
+      targets.push(parseTarget(arg, rest[++i], targets));
+    } else if (VALUE_OPTIONS.has(name)) {
       let value: string | undefined;
       if (eq > 0 && arg.startsWith('--')) {
         value = arg.slice(eq + 1);
@@ -168,7 +191,19 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     executionTimeout: seconds(values, '--execution-timeout', MAX_DURATION_SECONDS),
     timeout: seconds(values, '--timeout', 900),
     verbose: flags.has('--verbose'),
+    ...(targets.length > 0 ? { targets } : {}),
   };
+}
+
+function parseTarget(option: string, value: string | undefined, seen: readonly CliTargetFunction[]): CliTargetFunction {
+  const m = value === undefined ? null : /^([a-zA-Z0-9_-]{1,64})=(.+)$/.exec(value);
+  if (!m) {
+    throw new UsageError(`${option} needs <name>=<file>, e.g. ${option} pricing=src/pricing.ts; the name is what ctx.invoke calls.`);
+  }
+  if (seen.some((t) => t.name === m[1])) {
+    throw new UsageError(`Function ${m[1]} is given twice; give each target function once.`);
+  }
+  return { name: m[1], file: m[2], durable: option === '--durable-function' };
 }
 
 function seconds(values: Map<string, string>, name: string, max: number): number | undefined {
@@ -232,6 +267,9 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     handlerOutput: (_stream, text) => output.write('stderr', text),
   });
   try {
+    for (const target of args.targets ?? []) {
+      await service.registerFunction({ name: target.name, bundle: target.file, durable: target.durable });
+    }
     const name = functionNameFor(args.file);
     await service.registerFunction({
       name,

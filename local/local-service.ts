@@ -5,6 +5,7 @@
  * {@link LocalDurableService.endpoint} works against it, inside the hosted functions (through
  * `AWS_ENDPOINT_URL_LAMBDA`) and from test code.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -18,11 +19,18 @@ import {
 import { RealClock, ServiceClock, VirtualClock } from './clock';
 import { assertLocalReference, functionArn, parseFunctionReference, resolveVersion } from './core/arns';
 import { DurableServiceCore } from './core';
+import type { ChainedInvokeOutcome, ChainedInvokeRequest } from './core/api';
 import { readFullHistory } from './execution-history';
 import { describeOutcome, type ExecutionOutcome } from './execution-outcome';
 import { FaultInjector, FaultPlan } from './faults';
 import { FunctionHost, PERMANENT_INVOCATION_ERRORS } from './hosting/function-host';
-import { HostedFunction, HostedFunctionOptions, resolveHostedFunction, toCoreDefinition } from './hosting/hosted-function';
+import {
+  FunctionRegistrationError,
+  HostedFunction,
+  HostedFunctionOptions,
+  resolveHostedFunction,
+  toCoreDefinition,
+} from './hosting/hosted-function';
 import { OutputSink } from './hosting/sandbox';
 import { bundleTypeScriptEntry, needsBundling } from './hosting/typescript-entry';
 import { coreBackend } from './http/core-backend';
@@ -280,7 +288,11 @@ export class LocalDurableService {
       bundlePath = await bundleTypeScriptEntry(options.bundle, outDir);
     }
     const fn = resolveHostedFunction(options, bundlePath);
-    this.core.registerFunction(toCoreDefinition(fn));
+    if (fn.durable) {
+      this.core.registerFunction(toCoreDefinition(fn));
+    } else if (host.getFunction(fn.name)?.durable === true) {
+      throw new FunctionRegistrationError(`Function ${fn.name} is registered as a durable function; give the plain one another name.`);
+    }
     host.register(fn);
     this.logger.debug(`registered ${fn.name} (${fn.bundlePath}#${fn.handler})`);
     return {
@@ -554,6 +566,7 @@ export class LocalDurableService {
       maxInvocationsPerExecution: this.options.maxInvocationsPerExecution,
       skipTimeWhileCallbacksOpen: this.options.skipTimeWhileCallbacksOpen,
       invoker: (target, event, ctx) => host.invoke(target, event, { requestId: ctx.requestId, virtualNow: ctx.virtualNow }),
+      chainedInvoker: (request) => this.invokePlain(request),
       afterInvocation: (report) => {
         this.updateCallbackHold();
         this.checkpointCounts.delete(report.invocationId);
@@ -636,6 +649,7 @@ export class LocalDurableService {
 
   private start(functionName: string, input: unknown, options: RunOptions, invocationType: 'RequestResponse' | 'Event'): string {
     this.running();
+    this.refusePlainTarget(functionName);
     const payload = input === undefined ? undefined : JSON.stringify(input);
     const started = this.core.startExecution({ functionName, executionName: options.executionName, payload, invocationType });
     return started.executionArn;
@@ -716,6 +730,7 @@ export class LocalDurableService {
     if (request.invocationType === 'DryRun') {
       return { kind: 'dry-run', executedVersion: this.resolveForDryRun(request) };
     }
+    this.refusePlainTarget(request.functionName);
     const started = this.core.startExecution({
       functionName: request.functionName,
       qualifier: request.qualifier,
@@ -763,6 +778,61 @@ export class LocalDurableService {
       ...(final.Result !== undefined ? { result: final.Result } : {}),
       ...(final.Error !== undefined ? { error: final.Error } : {}),
     };
+  }
+
+  /**
+   * Performs a chained invoke whose target is not a durable function of the core: a plain function
+   * registered with `durable: false` runs with the input as its event (protocol.md §4.2: a plain
+   * target is a plain invocation), anything else fails as Lambda would, "function not found".
+   */
+  private async invokePlain(request: ChainedInvokeRequest): Promise<ChainedInvokeOutcome> {
+    const { host } = this.running();
+    const notFound = (detail: string): ChainedInvokeOutcome => ({
+      status: 'FAILED',
+      error: { ErrorType: 'ResourceNotFoundException', ErrorMessage: `Function not found: ${request.functionName}. ${detail}` },
+    });
+    let ref;
+    try {
+      ref = parseFunctionReference(request.functionName);
+      assertLocalReference(ref, this.core.location, request.functionName);
+    } catch (error) {
+      return notFound((error as Error).message);
+    }
+    const fn = host.getFunction(ref.functionName);
+    if (fn === undefined || fn.durable) {
+      return notFound('Register the target with registerFunction (durable, or { durable: false } for a plain function).');
+    }
+    const qualifier = ref.qualifier ?? '$LATEST';
+    if (qualifier !== '$LATEST' && !fn.versions.includes(qualifier) && fn.aliases[qualifier] === undefined) {
+      return notFound(`${fn.name} has no version or alias '${qualifier}' (versions: ${fn.versions.join(', ') || 'none'}).`);
+    }
+    const version = fn.aliases[qualifier] ?? qualifier;
+    const outcome = await host.invokePlain(fn.name, functionArn(this.core.location, fn.name, version), version, request.payload, {
+      requestId: randomUUID(),
+      virtualNow: this.clock.now(),
+    });
+    if (!outcome.ok) {
+      this.logger.info(`chained invoke of ${fn.name} failed: ${outcome.error.ErrorType}: ${outcome.error.ErrorMessage}`);
+      return { status: 'FAILED', error: outcome.error };
+    }
+    return outcome.resultJson === 'null' ? { status: 'SUCCEEDED' } : { status: 'SUCCEEDED', result: outcome.resultJson };
+  }
+
+  /** A plain function is hosted for chained invokes only: starting an execution of it is refused clearly. */
+  private refusePlainTarget(functionName: string): void {
+    let name: string;
+    try {
+      name = parseFunctionReference(functionName).functionName;
+    } catch {
+      return; // the core reports the malformed name
+    }
+    if (this.running().host.getFunction(name)?.durable === false) {
+      throw new HttpServiceError(
+        'InvalidParameterValueException',
+        `Function ${name} is a plain (non-durable) function: the local service runs it only as the target of a chained invoke (ctx.invoke). ` +
+          'Register it without durable: false to start durable executions of it.',
+      );
+    }
   }
 
   private resolveForDryRun(request: InvokeApiRequest): string {

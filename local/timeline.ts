@@ -29,6 +29,8 @@ export interface OperationSummary {
   /** The result payload (JSON text) of a succeeded operation, when the history carries it. */
   readonly result?: string;
   readonly error?: ErrorObject;
+  /** The function a chained invoke called (`ChainedInvokeStartedDetails.FunctionName`). */
+  readonly target?: string;
 }
 
 interface MutableSummary {
@@ -43,6 +45,7 @@ interface MutableSummary {
   attempts: number;
   result?: string;
   error?: ErrorObject;
+  target?: string;
 }
 
 type Transition = { readonly type: OperationType; readonly status: OperationStatus };
@@ -141,6 +144,9 @@ function applyEvent(summary: MutableSummary, event: Event, transition: Transitio
   }
   if (event.EventType === 'StepStarted' && summary.status === 'STARTED') {
     summary.endedAt = undefined;
+  }
+  if (event.ChainedInvokeStartedDetails?.FunctionName !== undefined) {
+    summary.target = event.ChainedInvokeStartedDetails.FunctionName;
   }
   const result =
     event.ExecutionSucceededDetails?.Result ??
@@ -266,6 +272,7 @@ function orderByParent(summaries: MutableSummary[]): MutableSummary[] {
  * // +0s        EXECUTION                 SUCCEEDED               1h 0m 2s
  * // +0s          STEP/Step "charge"      SUCCEEDED  attempts 3   6s
  * // +6s          WAIT/Wait               SUCCEEDED               1h 0m
+ * // A chained invoke names its target: `CHAINED_INVOKE/ChainedInvoke "quote" -> pricing:live`.
  */
 export function formatTimeline(events: readonly Event[]): string {
   const summaries = summarizeOperations(events);
@@ -274,7 +281,9 @@ export function formatTimeline(events: readonly Event[]): string {
   }
   const origin = summaries.find((s) => s.type === 'EXECUTION')?.startedAt ?? summaries[0].startedAt;
   const rows = summaries.map((s) => {
-    const label = `${'  '.repeat(s.depth)}${s.type}${s.subType ? `/${s.subType}` : ''}${s.name !== undefined ? ` "${s.name}"` : ''}`;
+    const label =
+      `${'  '.repeat(s.depth)}${s.type}${s.subType ? `/${s.subType}` : ''}${s.name !== undefined ? ` "${s.name}"` : ''}` +
+      (s.target !== undefined ? ` -> ${s.target}` : '');
     return [
       `+${formatDuration(s.startedAt.getTime() - origin.getTime())}`,
       label,

@@ -232,3 +232,21 @@ export function isStructuralError(error: unknown): boolean {
     error instanceof OperationAbortedError
   );
 }
+
+/**
+ * A chained invoke's target failed, timed out or was stopped; carries the error the service
+ * recorded for it (`errorType`, message, `errorData`).
+ *
+ * @example
+ * catch (e) { if (e instanceof InvokeError && e.errorType === 'PaymentDeclined') … }
+ */
+export class InvokeError extends DurableError {}
+
+/**
+ * A `waitForCondition` ended without the condition being met: its check function threw, or its
+ * wait strategy gave up (for a preset: the attempts ran out).
+ *
+ * @example
+ * catch (e) { if (e instanceof WaitForConditionError) ctx.logger.warn(e.message); }
+ */
+export class WaitForConditionError extends DurableError {}

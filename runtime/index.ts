@@ -22,6 +22,8 @@ export type {
   ChildContextFunction,
   CreatedCallback,
   DurableContext,
+  DurablePromiseCombinators,
+  InvokeConfig,
   MapConfig,
   MapFunction,
   MapFunctionResult,
@@ -32,7 +34,13 @@ export type {
   StepContext,
   StepFunction,
   WaitForCallbackConfig,
+  WaitForConditionCheck,
+  WaitForConditionConfig,
+  WaitForConditionDecision,
+  WaitForConditionWaitStrategy,
 } from './types';
+export { WaitStrategies } from './operations/wait-for-condition';
+export type { ExponentialWaitOptions, FixedWaitOptions, WaitStrategyOptions } from './operations/wait-for-condition';
 export { StepSemantics } from './types';
 export { Duration } from './duration';
 export { RetryPresets } from './retry';
@@ -53,6 +61,7 @@ export {
   ContextClosedError,
   DurableOperationInStepError,
   DurableError,
+  InvokeError,
   MapError,
   NonDeterministicError,
   NotDurableInvocationError,
@@ -62,5 +71,6 @@ export {
   StepError,
   StepInterruptedError,
   ValidationError,
+  WaitForConditionError,
 } from './errors';
 export type { CheckpointFailureKind, DurableErrorOptions } from './errors';

@@ -248,6 +248,89 @@ export interface MapConfig<TItem, TResult> extends ParallelConfig<TResult> {
 }
 
 /**
+ * Options of `ctx.invoke`. The protocol's chained invoke has no timeout of its own: the target's
+ * own limits (its function timeout, or a durable target's execution timeout) end it.
+ *
+ * @example
+ * { tenantId: 'acme', resultSerdes: Serdes.json<Receipt>() }
+ */
+export interface InvokeConfig<TInput, TOutput> {
+  /** How the input is sent to the target. Default JSON. */
+  readonly payloadSerdes?: Serdes<TInput>;
+  /** How the target's result is read. Default JSON. */
+  readonly resultSerdes?: Serdes<TOutput>;
+  /** `TenantId` of the invoke, for a function with tenant isolation (1–256 characters). */
+  readonly tenantId?: string;
+}
+
+/**
+ * What a `waitForCondition` check function receives (a step context: logger, attempt, …).
+ *
+ * @example
+ * const check: WaitForConditionCheck<Job> = async (job, { logger }) => { logger.info('polling'); return fetchJob(job.id); };
+ */
+export type WaitForConditionCheck<T> = (state: T, stepContext: StepContext) => Promise<T> | T;
+
+/**
+ * A wait strategy's answer: keep polling after `delay`, or stop (the condition is met).
+ *
+ * @example
+ * { shouldContinue: true, delay: Duration.seconds(10) }
+ */
+export type WaitForConditionDecision = { readonly shouldContinue: true; readonly delay: Duration } | { readonly shouldContinue: false };
+
+/**
+ * Decides after each check whether to poll again. `attempt` is 1-based (the check that just ran).
+ * Throwing (e.g. a preset's {@link WaitForConditionError} when attempts run out) fails the
+ * operation.
+ *
+ * @example
+ * const strategy: WaitForConditionWaitStrategy<Job> = (job) => job.done ? { shouldContinue: false } : { shouldContinue: true, delay: { seconds: 5 } };
+ */
+export type WaitForConditionWaitStrategy<T> = (state: T, attempt: number) => WaitForConditionDecision;
+
+/**
+ * Options of `ctx.waitForCondition`.
+ *
+ * @example
+ * { initialState: { status: 'PENDING' }, waitStrategy: WaitStrategies.fixed({ delay: Duration.seconds(5), until: (s) => s.status === 'DONE' }) }
+ */
+export interface WaitForConditionConfig<T> {
+  /** The state the first check receives. */
+  readonly initialState: T;
+  /** Decides after each check whether to poll again; see `WaitStrategies` for presets. */
+  readonly waitStrategy: WaitForConditionWaitStrategy<T>;
+  /** How the state is checkpointed between polls. Default JSON. */
+  readonly serdes?: Serdes<T>;
+}
+
+/**
+ * The durable promise combinators (`ctx.promise`). Each takes promises returned by durable
+ * operations of the same context and records its decision as one STEP, so a replay reaches the
+ * same outcome (the same `race` winner, the same first rejection) whatever finishes first then.
+ *
+ * @example
+ * const [a, b] = await ctx.promise.all([ctx.step('a', loadA), ctx.step('b', loadB)]);
+ */
+export interface DurablePromiseCombinators {
+  /** Resolves with every value (a tuple for a tuple); rejects with the first rejection (as recorded). */
+  all<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
+  all<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
+  /** Resolves with every outcome once all have settled. */
+  allSettled<T extends readonly Promise<unknown>[]>(
+    name: string | undefined,
+    promises: readonly [...T],
+  ): Promise<{ -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> }>;
+  allSettled<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<{ -readonly [K in keyof T]: PromiseSettledResult<Awaited<T[K]>> }>;
+  /** Resolves with the first success (as recorded); rejects with an AggregateError when all fail. */
+  any<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<Awaited<T[number]>>;
+  any<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<Awaited<T[number]>>;
+  /** Settles like the first promise to settle (as recorded). */
+  race<T extends readonly Promise<unknown>[]>(name: string | undefined, promises: readonly [...T]): Promise<Awaited<T[number]>>;
+  race<T extends readonly Promise<unknown>[]>(promises: readonly [...T]): Promise<Awaited<T[number]>>;
+}
+
+/**
  * The context handed to workflow code. Every method is a durable operation: its outcome is
  * checkpointed, and on replay it returns the recorded outcome without running user code again.
  * Operation ids are taken when a method is called, so call operations in a deterministic order.
@@ -300,4 +383,15 @@ export interface DurableContext {
   /** An item function whose returns differ in type: the result is the union of them. */
   map<TItem, TFn extends MapFunction<TItem, unknown>>(name: string | undefined, items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
   map<TItem, TFn extends MapFunction<TItem, unknown>>(items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
+
+  /** Invokes another Lambda function (a chained invoke) and waits for its result; see {@link InvokeConfig}. */
+  invoke<TInput = unknown, TOutput = unknown>(name: string | undefined, functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+  invoke<TInput = unknown, TOutput = unknown>(functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+
+  /** Polls `check` until the wait strategy stops; the state is checkpointed between polls. */
+  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+
+  /** Durable promise combinators over operations of this context; see {@link DurablePromiseCombinators}. */
+  readonly promise: DurablePromiseCombinators;
 }

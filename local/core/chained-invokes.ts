@@ -10,7 +10,7 @@ import { executionNow } from './execution-clock';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { finishExecution, startExecution } from './executions';
 import { finishChainedInvoke, type ChainedStart } from './operation-state';
-import { awaitsResult, isActive, type ExecutionRecord, type OperationRecord } from './records';
+import { awaitsResult, isActive, runningInvocation, type ExecutionRecord, type OperationRecord } from './records';
 import { serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -110,6 +110,19 @@ export function completeChainedInvoke(state: CoreState, executionArn: string, op
   finishChainedInvoke(exec, rec, outcome, executionNow(state, exec));
   serviceChanged(state, exec);
   return true;
+}
+
+/**
+ * True for the durable target of a chained invoke that has not been invoked yet while its caller's
+ * invocation still runs. On Lambda the caller checkpoints the START and suspends long before a
+ * separately invoked target finishes; holding the target's first invocation until the caller's
+ * ends keeps that order (`InvocationCompleted` of the caller, then `ChainedInvokeSucceeded`) on a
+ * service where the target could otherwise finish within the caller's invocation.
+ */
+export function waitsForCallerInvocation(state: CoreState, exec: ExecutionRecord): boolean {
+  if (exec.parent === undefined || exec.invocations.length > 0) return false;
+  const caller = state.executions.get(exec.parent.executionArn);
+  return caller !== undefined && runningInvocation(caller) !== undefined;
 }
 
 function hostInvokeKey(executionArn: string, operationId: string): string {

@@ -166,7 +166,8 @@ export function applyUpdate(exec: ExecutionRecord, planned: PlannedUpdate, env: 
         const start = env.startChainedInvoke(exec, rec, u);
         log.append('ChainedInvokeStarted', now, op, {
           FunctionName: options.FunctionName,
-          ...(u.Payload !== undefined ? { Input: { Payload: u.Payload } } : {}),
+          // Recorded histories carry Input even for an invoke without a payload (then `{}`).
+          Input: eventResult(u.Payload),
           ...(options.TenantId !== undefined ? { TenantId: options.TenantId } : {}),
           ...(start.kind === 'durable' ? { DurableExecutionArn: start.executionArn, ExecutedVersion: start.executedVersion } : {}),
         });
@@ -250,7 +251,7 @@ export function makeStepReady(exec: ExecutionRecord, rec: OperationRecord): void
   touch(exec, rec);
 }
 
-/** The error a timed-out callback carries (§4.2). */
+/** The error a timed-out callback carries (§4.2, and the recorded `CallbackTimedOut` events). */
 function callbackTimeoutError(onHeartbeat: boolean): ErrorObject {
   return onHeartbeat
     ? { ErrorType: 'Callback.Heartbeat', ErrorMessage: 'Callback timed out on heartbeat' }

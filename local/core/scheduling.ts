@@ -4,6 +4,7 @@
  */
 import type { ExecutionSchedule } from './api';
 import type { CoreState } from './core-state';
+import { waitsForCallerInvocation } from './chained-invokes';
 import { isOpen, runningInvocation, type ExecutionRecord } from './records';
 
 /** The execution must be invoked again; an invocation-error backoff still pending is moot. */
@@ -38,7 +39,7 @@ export function executionsNeedingInvocation(state: CoreState): ExecutionSchedule
   const out: ExecutionSchedule[] = [];
   for (const arn of state.needingInvocation) {
     const exec = state.executions.get(arn);
-    if (exec && isOpen(exec) && !runningInvocation(exec)) {
+    if (exec && isOpen(exec) && !runningInvocation(exec) && !waitsForCallerInvocation(state, exec)) {
       out.push({ executionArn: exec.arn, functionName: exec.functionName, executedVersion: exec.version });
     }
   }

@@ -56,6 +56,16 @@ export interface InvocationRequestContext {
   readonly virtualNow: number;
 }
 
+/**
+ * How an invocation of a plain function ended: its result as JSON text, or its function error.
+ *
+ * @example
+ * if (!outcome.ok) console.log(outcome.error.ErrorType);
+ */
+export type PlainInvocationOutcome =
+  | { readonly ok: true; readonly resultJson: string }
+  | { readonly ok: false; readonly error: import('@aws-sdk/client-lambda').ErrorObject };
+
 interface RunningInvocation {
   readonly sandbox: HandlerSandbox;
   readonly requestId: string;
@@ -158,6 +168,42 @@ export class FunctionHost {
     }
     this.logger.debug(`invocation ${ctx.requestId} failed: ${result.error.ErrorType}: ${result.error.ErrorMessage}`);
     return { kind: 'error', error: result.error };
+  }
+
+  /**
+   * Runs one invocation of a plain (non-durable) function for a chained invoke: the payload is the
+   * event, and the outcome is what Lambda reports to the caller — the returned value as JSON, or
+   * the function error (`errorType`, `errorMessage`). Never rejects.
+   *
+   * @param qualifiedArn the function ARN with the version that runs, e.g. `…:function:pricing:$LATEST`.
+   * @example
+   * const outcome = await host.invokePlain('pricing', arn, '{"sku":"a"}', { requestId, virtualNow: clock.now() });
+   */
+  async invokePlain(name: string, qualifiedArn: string, version: string, payload: string | undefined, ctx: InvocationRequestContext): Promise<PlainInvocationOutcome> {
+    const fn = this.functions.get(name);
+    if (this.closed || fn === undefined) {
+      return { ok: false, error: { ErrorType: 'ResourceNotFoundException', ErrorMessage: `Function not found: ${qualifiedArn}.` } };
+    }
+    // The schedule a durable invocation would have: it names the function version for the
+    // environment and the Lambda context; no execution exists.
+    const target: ExecutionSchedule = { executionArn: qualifiedArn, functionName: name, executedVersion: version };
+    const key = `${fn.name}:${version}`;
+    const sandbox = this.takeSandbox(key, fn, target);
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    const result = await sandbox.run(
+      {
+        invocationId: ctx.requestId,
+        bundlePath: fn.bundlePath,
+        handlerName: fn.handler,
+        eventJson: payload === undefined || payload === '' ? 'null' : payload,
+        context: lambdaContext(fn, target, ctx.requestId),
+        clockOffsetMs: ctx.virtualNow - Date.now(),
+        deadlineMs: Date.now() + timeoutMs,
+      },
+      timeoutMs,
+    );
+    this.returnSandbox(key, fn, sandbox);
+    return result.ok ? { ok: true, resultJson: result.outputJson } : { ok: false, error: result.error };
   }
 
   /** Execution ARNs with an invocation running right now. */

@@ -41,6 +41,13 @@ export interface HostedFunctionOptions {
    * then runs in a child process instead of a worker thread.
    */
   readonly nodeBinary?: string;
+  /**
+   * Default true: a durable function (durable execution on, invoked through a version or alias).
+   * `false` hosts a plain Lambda function: a chained invoke (`ctx.invoke`) calls it with its input
+   * as the event and records what it returns, or its `{ errorType, errorMessage }` failure, as
+   * Lambda does. Durable settings (`executionTimeout`, `retentionDays`) do not apply to it.
+   */
+  readonly durable?: boolean;
 }
 
 /**
@@ -62,6 +69,8 @@ export interface HostedFunction {
   readonly versions: readonly string[];
   readonly aliases: Readonly<Record<string, string>>;
   readonly nodeBinary?: string;
+  /** False for a plain (non-durable) function. */
+  readonly durable: boolean;
 }
 
 /**
@@ -136,6 +145,14 @@ export function resolveHostedFunction(options: HostedFunctionOptions, bundlePath
       throw new FunctionRegistrationError(`Environment variable ${key} of function ${options.name} must be a string.`);
     }
   }
+  if (options.durable !== undefined && typeof options.durable !== 'boolean') {
+    throw new FunctionRegistrationError(`Option durable of function ${options.name} must be true or false, got ${String(options.durable)}.`);
+  }
+  if (options.durable === false && (options.executionTimeout !== undefined || options.retentionDays !== undefined)) {
+    throw new FunctionRegistrationError(
+      `Function ${options.name} is plain (durable: false), so executionTimeout and retentionDays do not apply; remove them or make it durable.`,
+    );
+  }
   if (options.nodeBinary !== undefined && !fs.existsSync(options.nodeBinary)) {
     throw new FunctionRegistrationError(
       `nodeBinary '${options.nodeBinary}' of function ${options.name} does not exist; give the path of a node executable.`,
@@ -153,6 +170,7 @@ export function resolveHostedFunction(options: HostedFunctionOptions, bundlePath
     versions,
     aliases,
     nodeBinary: options.nodeBinary,
+    durable: options.durable !== false,
   };
 }
 

@@ -69,11 +69,26 @@ export function validateCompletionConfig(config: unknown, what: string): Complet
     toleratedFailurePercentage !== undefined &&
     (typeof toleratedFailurePercentage !== 'number' || !(toleratedFailurePercentage >= 0 && toleratedFailurePercentage <= 1))
   ) {
-    throw new ValidationError(
-      `${what}: completionConfig.toleratedFailurePercentage is a ratio between 0 and 1 (0.25 means 25 %); got ${String(toleratedFailurePercentage)}.`,
-    );
+    throw new ValidationError(toleranceMessage(what, toleratedFailurePercentage));
   }
   return config as CompletionConfig;
+}
+
+/**
+ * The error for a tolerance outside 0..1. A number in (1, 100] is most likely a percentage written
+ * for `@aws/durable-execution-sdk-js`, where the same field runs 0–100: the message says so. (A
+ * value in 0..1 is accepted without a warning: it is the right way to write it here, and a ported
+ * `1` — 1 % there — cannot be told apart from a deliberate 100 % here; the porting guide covers it.)
+ */
+function toleranceMessage(what: string, value: unknown): string {
+  const base = `${what}: completionConfig.toleratedFailurePercentage is a ratio between 0 and 1 here (0.25 means 25 %, 1 means 100 %); got ${String(value)}.`;
+  if (typeof value === 'number' && value > 1 && value <= 100) {
+    return (
+      `${base} @aws/durable-execution-sdk-js takes this field as a percentage from 0 to 100; ` +
+      `write ${value / 100} for ${value} %.`
+    );
+  }
+  return base;
 }
 
 /**

@@ -11,6 +11,9 @@ import { runMap } from '../operations/map';
 import { runParallel } from '../operations/parallel';
 import { runStep } from '../operations/step';
 import { runWait } from '../operations/wait';
+import { runInvoke } from '../operations/invoke';
+import { markDurable, promiseCombinators } from '../operations/promise-combinators';
+import { runWaitForCondition } from '../operations/wait-for-condition';
 import type {
   BranchFunction,
   BranchesResult,
@@ -20,6 +23,8 @@ import type {
   ChildContextFunction,
   CreatedCallback,
   DurableContext,
+  DurablePromiseCombinators,
+  InvokeConfig,
   MapConfig,
   MapFunction,
   MapFunctionResult,
@@ -29,6 +34,8 @@ import type {
   StepConfig,
   StepFunction,
   WaitForCallbackConfig,
+  WaitForConditionCheck,
+  WaitForConditionConfig,
 } from '../types';
 import type { ContextScope } from './context-scope';
 import { currentStep } from './step-scope';
@@ -137,19 +144,22 @@ export class DurableContextImpl implements DurableContext {
   step<T>(first: string | undefined | StepFunction<T>, second?: StepFunction<T> | StepConfig<T>, third?: StepConfig<T>): Promise<T> {
     const name = typeof first === 'function' ? undefined : first;
     const before = this.counter;
-    const started = settleSync(() =>
+    const started = settleSync(this, () =>
       typeof first === 'function' ? runStep(this, undefined, first, second as StepConfig<T> | undefined) : runStep(this, first, second as StepFunction<T>, third),
     );
     if (this.counter === before) return started; // refused before it took an id: nothing ran
     const entry: ObservedStep = { what: name === undefined ? 'step (unnamed)' : `step "${name}"`, operationId: operationId(this.scope.idBase, this.counter) };
     this.unobservedSteps.add(entry);
-    return new ObservedPromise<T>(started, () => this.unobservedSteps.delete(entry));
+    // The combinators must know the promise the caller holds as a durable operation's.
+    return markDurable(this, new ObservedPromise<T>(started, () => this.unobservedSteps.delete(entry)));
   }
 
   wait(name: string | undefined, duration: Duration): Promise<void>;
   wait(duration: Duration): Promise<void>;
   wait(first: string | undefined | Duration, second?: Duration): Promise<void> {
-    return typeof first === 'object' && first !== null ? runWait(this, undefined, first) : runWait(this, first as string | undefined, second as Duration);
+    return settleSync(this, () =>
+      typeof first === 'object' && first !== null ? runWait(this, undefined, first) : runWait(this, first as string | undefined, second as Duration),
+    );
   }
 
   runInChildContext<T>(name: string | undefined, fn: ChildContextFunction<T>, config?: ChildContextConfig<T>): Promise<T>;
@@ -159,7 +169,7 @@ export class DurableContextImpl implements DurableContext {
     second?: ChildContextFunction<T> | ChildContextConfig<T>,
     third?: ChildContextConfig<T>,
   ): Promise<T> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'function'
         ? runInChildContext(this, undefined, first, second as ChildContextConfig<T> | undefined)
         : runInChildContext(this, first, second as ChildContextFunction<T>, third),
@@ -179,7 +189,7 @@ export class DurableContextImpl implements DurableContext {
     second?: CallbackSubmitter | WaitForCallbackConfig<T>,
     third?: WaitForCallbackConfig<T>,
   ): Promise<T> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'function'
         ? waitForCallback(this, undefined, first, second as WaitForCallbackConfig<T> | undefined)
         : waitForCallback(this, first, second as CallbackSubmitter, third),
@@ -195,7 +205,7 @@ export class DurableContextImpl implements DurableContext {
     second?: ReadonlyArray<BranchFunction<T> | NamedBranch<T>> | ParallelConfig<T>,
     third?: ParallelConfig<T>,
   ): Promise<BatchResult<T>> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'string' || (first === undefined && Array.isArray(second))
         ? runParallel(this, first as string | undefined, second as ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, third)
         : runParallel(this, undefined, first as ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, second as ParallelConfig<T> | undefined),
@@ -217,11 +227,48 @@ export class DurableContextImpl implements DurableContext {
     third?: MapFunction<TItem, TResult> | MapConfig<TItem, TResult>,
     fourth?: MapConfig<TItem, TResult>,
   ): Promise<BatchResult<TResult>> {
-    return settleSync(() =>
+    return settleSync(this, () =>
       typeof first === 'string' || (first === undefined && typeof third === 'function')
         ? runMap(this, first as string | undefined, second as readonly TItem[], third as MapFunction<TItem, TResult>, fourth)
         : runMap(this, undefined, first as readonly TItem[], second as MapFunction<TItem, TResult>, third as MapConfig<TItem, TResult> | undefined),
     );
+  }
+
+  invoke<TInput = unknown, TOutput = unknown>(name: string | undefined, functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+  invoke<TInput = unknown, TOutput = unknown>(functionName: string, input?: TInput, config?: InvokeConfig<TInput, TOutput>): Promise<TOutput>;
+  invoke<TInput = unknown, TOutput = unknown>(
+    first: string | undefined,
+    second?: string | TInput,
+    third?: TInput | InvokeConfig<TInput, TOutput>,
+    fourth?: InvokeConfig<TInput, TOutput>,
+  ): Promise<TOutput> {
+    // As in the reference runtime: a string second argument means (name, functionName, …).
+    return settleSync(this, () =>
+      typeof second === 'string' || first === undefined
+        ? runInvoke<TInput, TOutput>(this, first, second as string, third as TInput | undefined, fourth)
+        : runInvoke<TInput, TOutput>(this, undefined, first, second as TInput | undefined, third as InvokeConfig<TInput, TOutput> | undefined),
+    );
+  }
+
+  waitForCondition<T>(name: string | undefined, check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+  waitForCondition<T>(check: WaitForConditionCheck<T>, config: WaitForConditionConfig<T>): Promise<T>;
+  waitForCondition<T>(
+    first: string | undefined | WaitForConditionCheck<T>,
+    second: WaitForConditionCheck<T> | WaitForConditionConfig<T>,
+    third?: WaitForConditionConfig<T>,
+  ): Promise<T> {
+    return settleSync(this, () =>
+      typeof first === 'function'
+        ? runWaitForCondition(this, undefined, first, second as WaitForConditionConfig<T>)
+        : runWaitForCondition(this, first, second as WaitForConditionCheck<T>, third as WaitForConditionConfig<T>),
+    );
+  }
+
+  private combinators: DurablePromiseCombinators | undefined;
+
+  get promise(): DurablePromiseCombinators {
+    this.combinators ??= promiseCombinators(this);
+    return this.combinators;
   }
 }
 
@@ -257,10 +304,13 @@ class ObservedPromise<T> extends Promise<T> {
   }
 }
 
-/** Turns a synchronous throw (a validation error) into a rejected promise, like an async function would. */
-function settleSync<T>(start: () => Promise<T>): Promise<T> {
+/**
+ * Turns a synchronous throw (a validation error) into a rejected promise, like an async function
+ * would, and marks the promise as a durable operation of `owner` (for the promise combinators).
+ */
+function settleSync<T>(owner: DurableContextImpl, start: () => Promise<T>): Promise<T> {
   try {
-    return start();
+    return markDurable(owner, start());
   } catch (error) {
     return Promise.reject(error);
   }

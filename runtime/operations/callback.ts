@@ -15,6 +15,7 @@ import { validateName } from '../names';
 import { deserializeValue, Serdes, type SerdesSubject } from '../serdes';
 import type { CallbackConfig, CallbackSubmitter, CreatedCallback, WaitForCallbackConfig } from '../types';
 import { runContextOperation } from './child-context';
+import { markDurable } from './promise-combinators';
 import { runStep } from './step';
 
 /**
@@ -44,7 +45,7 @@ export async function createCallback<T>(ctx: DurableContextImpl, name: string | 
   const promise = new AwaitedPromise(() =>
     waitForOperation(ctx, id, (op) => op.Status !== 'STARTED', () => undefined, what).then((done) => settle(done, serdes, subject)),
   );
-  return { callbackId, promise };
+  return { callbackId, promise: markDurable(ctx, promise) };
 }
 
 /**

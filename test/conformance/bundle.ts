@@ -17,6 +17,9 @@ import { REPO_ROOT } from './requirement';
 /** The folder that holds one handler module per requirement key (`1-1.ts`). */
 export const HANDLERS_DIR = path.join(__dirname, 'handlers');
 
+/** The folder of the target functions chained invokes call (`echo.ts`, …). */
+export const TARGETS_DIR = path.join(__dirname, 'targets');
+
 /** The handler module of a requirement key, or undefined when none exists. */
 export function handlerSource(key: string): string | undefined {
   const file = path.join(HANDLERS_DIR, `${key}.ts`);
@@ -30,16 +33,18 @@ export interface HandlerBundles {
 }
 
 /**
- * Bundles the given handlers in one esbuild call (one entry point each) into a fresh temp folder.
+ * Bundles the given handlers (and target modules, as `target-<module>`) in one esbuild call (one entry point each) into a fresh temp folder.
  * The caller removes `outDir` when done.
  */
-export async function bundleHandlers(keys: readonly string[]): Promise<HandlerBundles> {
+export async function bundleHandlers(keys: readonly string[], targets: readonly string[] = []): Promise<HandlerBundles> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-bundles-'));
   const entryPoints: Record<string, string> = {};
   for (const key of keys) {
     const src = handlerSource(key);
     if (src) entryPoints[key] = src;
   }
+  // Targets are bundled as `target-<module>`; requirement keys are `<n>-<n>`, so names cannot clash.
+  for (const target of targets) entryPoints[`target-${target}`] = path.join(TARGETS_DIR, `${target}.ts`);
   if (Object.keys(entryPoints).length > 0) {
     await build({
       entryPoints,

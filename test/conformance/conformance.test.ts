@@ -5,7 +5,7 @@
  * runner cannot check) — and fails on any other verdict. The full report and its closing
  * `N passed, N failed, …` line are printed after the run.
  *
- * The requirements folder is `$CONFORMANCE_DIR`, else `shared/conformance` beside the repository.
+ * The requirements folder is `$CONFORMANCE_DIR`, else the data vendored in `test/conformance/data`.
  */
 import { declaredDivergences } from './divergences';
 import { formatReport, RequirementReport } from './report';

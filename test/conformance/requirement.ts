@@ -4,7 +4,7 @@
  *
  * Example:
  * ```ts
- * const reqs = loadRequirements('/path/to/shared/conformance');
+ * const reqs = loadRequirements('test/conformance/data');
  * reqs[0].id; // '1.1'
  * ```
  */
@@ -45,6 +45,20 @@ export interface DefaultRetryParameters {
   readonly Jitter: string;
 }
 
+/**
+ * What the external system does to a callback while the execution runs (`CallbackActions`): each
+ * action waits until its callback has started (and for the previous action on the same callback
+ * name), then `delaySeconds` more, then sends it.
+ */
+export interface CallbackAction {
+  /** The callback's `Name` (may reference variables), or `'*'` for the first open callback. */
+  readonly callbackName: string;
+  readonly operation: 'success' | 'failure' | 'heartbeat';
+  /** The success result (sent as JSON) or the failure's error object; absent sends none. */
+  readonly payload?: unknown;
+  readonly delaySeconds: number;
+}
+
 /** One parsed requirement file. */
 export interface Requirement {
   /** The requirement id from the file name: `1-11.yaml` → `'1.11'`. */
@@ -70,6 +84,8 @@ export interface Requirement {
   /** The requirement covers an optional capability. */
   readonly optional: boolean;
   readonly defaultRetryParameters?: DefaultRetryParameters;
+  /** What the external system does to the execution's callbacks. */
+  readonly callbackActions: readonly CallbackAction[];
   /** Top-level keys this loader does not know; the runner cannot check them. */
   readonly unknownKeys: readonly string[];
 }
@@ -77,7 +93,7 @@ export interface Requirement {
 const KNOWN_KEYS = new Set([
   'description', 'handler', 'invocations', 'Variables', 'Input', 'ExpectedResult',
   'ExpectedExecutionHistory', 'ExpectedLogs', 'AsyncInvoke', 'async', 'optional',
-  'DefaultRetryParameters',
+  'DefaultRetryParameters', 'CallbackActions',
 ]);
 
 /** Matches the requirement file names, `<suite>-<n>.yaml`. */
@@ -120,6 +136,32 @@ function parseRetryParameters(file: string, v: unknown): DefaultRetryParameters 
     BackoffRate: num('BackoffRate'),
     Jitter: v.Jitter,
   };
+}
+
+function parseCallbackActions(file: string, v: unknown): CallbackAction[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    throw new RequirementFormatError(file, 'CallbackActions is not a list', 'Give a list of { CallbackName, Operation, Payload?, Delay? }');
+  }
+  return v.map((a, i) => {
+    const where = `CallbackActions[${i}]`;
+    if (!isRecord(a) || typeof a.CallbackName !== 'string') {
+      throw new RequirementFormatError(file, `${where} has no CallbackName`, "Give the callback's name or '*'");
+    }
+    if (a.Operation !== 'success' && a.Operation !== 'failure' && a.Operation !== 'heartbeat') {
+      throw new RequirementFormatError(file, `${where}.Operation is ${JSON.stringify(a.Operation)}`, 'Give success, failure or heartbeat');
+    }
+    const delay = a.Delay ?? 0;
+    if (typeof delay !== 'number' || !(delay >= 0)) {
+      throw new RequirementFormatError(file, `${where}.Delay is ${JSON.stringify(a.Delay)}`, 'Give a number of seconds >= 0');
+    }
+    return {
+      callbackName: a.CallbackName,
+      operation: a.Operation,
+      ...('Payload' in a && a.Payload !== null ? { payload: a.Payload } : {}),
+      delaySeconds: delay,
+    };
+  });
 }
 
 function parseExpectedResult(file: string, v: unknown): ExpectedResult {
@@ -196,7 +238,8 @@ export function parseRequirement(file: string, text: string): Requirement {
     key: `${m[1]}-${m[2]}`,
     file,
     suite: path.basename(path.dirname(file)),
-    description: str('description').trim(),
+    // The vendored data keeps recorded facts only; a file without prose is named by suite and id.
+    description: str('description').trim() || `${path.basename(path.dirname(file))} ${m[1]}.${m[2]}`,
     handlerProse: str('handler'),
     invocationsProse: str('invocations'),
     variables: parseVariables(file, doc.Variables),
@@ -208,6 +251,7 @@ export function parseRequirement(file: string, text: string): Requirement {
     optional: doc.optional === true,
     defaultRetryParameters: doc.DefaultRetryParameters === undefined
       ? undefined : parseRetryParameters(file, doc.DefaultRetryParameters),
+    callbackActions: parseCallbackActions(file, doc.CallbackActions),
     unknownKeys: Object.keys(doc).filter((k) => !KNOWN_KEYS.has(k)),
   };
 }
@@ -254,10 +298,10 @@ export function loadRequirements(dir: string): Requirement[] {
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * Where the requirements live unless told otherwise: `$CONFORMANCE_DIR`, else `shared/conformance`
- * beside the repository (CI checks the repository out next to `shared/`).
+ * Where the requirements live unless told otherwise: `$CONFORMANCE_DIR`, else the data vendored
+ * in the repository (`test/conformance/data`, refreshed with `refresh-data.ts`).
  */
 export function defaultRequirementsDir(): string {
   const fromEnv = process.env.CONFORMANCE_DIR;
-  return fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, '..', 'shared', 'conformance');
+  return fromEnv ? path.resolve(fromEnv) : path.join(REPO_ROOT, 'test', 'conformance', 'data');
 }

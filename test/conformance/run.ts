@@ -3,7 +3,7 @@
  *
  *   npx ts-node test/conformance/run.ts [dir] [--only 1.1,8.13] [--concurrency 3]
  *
- * `dir` defaults to `shared/conformance` beside the repository (or `$CONFORMANCE_DIR`). Prints one
+ * `dir` defaults to the vendored `test/conformance/data` (or `$CONFORMANCE_DIR`). Prints one
  * headline per requirement and the closing `N passed, N failed, …` line; exits 1 when any
  * requirement failed.
  */

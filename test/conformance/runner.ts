@@ -20,13 +20,16 @@ import {
 } from '@aws-sdk/client-lambda';
 import { LocalDurableService } from '../../local';
 import { bundleHandlers } from './bundle';
+import { playCallbackActions, type CallbackActor } from './callback-actions';
 import { bindingsFromVariables, compareOutcome, ExecutionOutcome } from './compare';
 import { declaredDivergences } from './divergences';
+import { TARGET_FUNCTIONS } from './handlers/support/targets';
 import { checkExpectedLogs, LogCapture } from './logs';
 import { RequirementReport } from './report';
 import { loadRequirements, Requirement } from './requirement';
 import { checkDefaultRetryParameters } from './retry-parameters';
 import { generateVariables, randomLowerAlnum, substitute } from './variables';
+import type { Difference } from './matcher';
 import { decideVerdict, failedVerdict, Verdict } from './verdict';
 
 /** Options of {@link runConformance}. */
@@ -81,7 +84,13 @@ async function withTimeout<T>(what: string, ms: number, work: Promise<T>): Promi
  * Starts the execution and returns its ARN once it is over (synchronous invoke) or, for an
  * asynchronous requirement, once its history holds every expected EventId (it may keep running).
  */
-async function execute(client: LambdaClient, req: Requirement, payload: string | undefined, deadline: number): Promise<string> {
+async function execute(
+  client: LambdaClient,
+  req: Requirement,
+  payload: string | undefined,
+  deadline: number,
+  onStarted: (arn: string) => void = () => undefined,
+): Promise<string> {
   const executionName = `c${req.key}-${randomLowerAlnum(12)}`;
   const invoke = await client.send(new InvokeCommand({
     FunctionName: `${functionNameFor(req)}:live`,
@@ -91,6 +100,7 @@ async function execute(client: LambdaClient, req: Requirement, payload: string |
   }));
   const arn = invoke.DurableExecutionArn;
   if (!arn) throw new Error('Invoke returned no DurableExecutionArn');
+  onStarted(arn);
   if (!req.asyncInvoke) return arn;
   // An expected result needs the end of the execution; a history alone needs its last event.
   const lastEventId = req.expectedResult ? Infinity : Math.max(0, ...req.expectedHistory.map((e) => e.EventId));
@@ -141,7 +151,7 @@ async function runOne(
   if (!hasHandler) {
     return failedVerdict(`no handler: add test/conformance/handlers/${req.key}.ts exporting \`handler\``, unchecked);
   }
-  const differences = [];
+  const differences: Difference[] = [];
   if (req.defaultRetryParameters) {
     differences.push(...checkDefaultRetryParameters(req.defaultRetryParameters));
   }
@@ -149,7 +159,17 @@ async function runOne(
   const input = substitute(req.input, vars);
   const payload = input === null ? undefined : JSON.stringify(input);
   const deadline = Date.now() + timeoutMs;
-  const arn = await withTimeout(`requirement ${req.id}`, timeoutMs, execute(client, req, payload, deadline));
+  let actor: CallbackActor | undefined;
+  const startActing = (started: string): void => {
+    if (req.callbackActions.length > 0) actor = playCallbackActions(client, started, req.callbackActions, vars);
+  };
+  let arn: string;
+  try {
+    arn = await withTimeout(`requirement ${req.id}`, timeoutMs, execute(client, req, payload, deadline, startActing));
+  } finally {
+    const problems = (await actor?.stop()) ?? [];
+    differences.push(...problems.map((problem) => ({ path: 'CallbackActions', expected: 'sent', actual: problem, problem: 'not sent' })));
+  }
   const outcome = await readOutcome(client, arn);
   if (req.asyncInvoke && !TERMINAL.has(outcome.status)) {
     // An asynchronous requirement may describe only the start of the execution; end it so the
@@ -182,11 +202,14 @@ async function pool<T>(items: readonly T[], size: number, work: (item: T) => Pro
  */
 export async function runConformance(options: ConformanceOptions): Promise<RequirementReport[]> {
   const requirements = loadRequirements(options.dir).filter((r) => options.filter?.(r.id) ?? true);
-  const { outDir, bundles } = await bundleHandlers(requirements.map((r) => r.key));
+  const { outDir, bundles } = await bundleHandlers(requirements.map((r) => r.key), Object.keys(TARGET_FUNCTIONS));
   const logs = new LogCapture();
   const svc = await LocalDurableService.start({ clock: 'virtual', handlerOutput: logs.sink });
   const verdicts = new Map<string, Verdict>();
   try {
+    for (const [module, name] of Object.entries(TARGET_FUNCTIONS)) {
+      await svc.registerFunction({ name, bundle: bundles.get(`target-${module}`) as string, handler: 'handler' });
+    }
     for (const req of requirements) {
       const bundle = bundles.get(req.key);
       if (bundle) await svc.registerFunction({ name: functionNameFor(req), bundle, handler: 'handler' });

@@ -10,7 +10,7 @@ const cases: Array<[string, Call, RegExp]> = [
   ['a fractional maxConcurrency', (ctx) => ctx.parallel([branch], { maxConcurrency: 1.5 }), /maxConcurrency must be an integer >= 1.*got 1\.5/],
   ['minSuccessful 0', (ctx) => ctx.parallel([branch], { completionConfig: { minSuccessful: 0 } }), /minSuccessful must be an integer >= 1/],
   ['a negative toleratedFailureCount', (ctx) => ctx.parallel([branch], { completionConfig: { toleratedFailureCount: -1 } }), /toleratedFailureCount must be an integer >= 0/],
-  ['toleratedFailurePercentage above 1', (ctx) => ctx.parallel([branch], { completionConfig: { toleratedFailurePercentage: 25 } }), /ratio between 0 and 1 \(0\.25 means 25 %\); got 25/],
+  ['toleratedFailurePercentage above 1', (ctx) => ctx.parallel([branch], { completionConfig: { toleratedFailurePercentage: 25 } }), /ratio between 0 and 1 here \(0\.25 means 25 %, 1 means 100 %\); got 25\. @aws\/durable-execution-sdk-js takes this field as a percentage from 0 to 100; write 0\.25 for 25 %/],
   ['toleratedFailurePercentage below 0', (ctx) => ctx.parallel([branch], { completionConfig: { toleratedFailurePercentage: -0.1 } }), /ratio between 0 and 1/],
   ['a missing branch list', (ctx) => ctx.parallel(undefined as never), /needs an array of branches/],
   ['a null branch list', (ctx) => ctx.parallel('named', null as never), /parallel "named" needs an array of branches.*got null/],

@@ -494,9 +494,12 @@ describe('deleting executions (§9.8)', () => {
     core.registerFunction({ functionName: 'child', durableConfig: { executionTimeoutSeconds: 600 } });
     const parent = begin(core);
     parent.cp([{ Id: 'ci1', Type: 'CHAINED_INVOKE', SubType: 'ChainedInvoke', Action: 'START', ChainedInvokeOptions: { FunctionName: 'child:$LATEST' } }]);
-    const childArn = core.executionsNeedingInvocation().find((s) => s.functionName === 'child')?.executionArn as string;
+    // The child's first invocation waits for the parent's to end (chained-invokes.ts), so take its ARN from the history.
+    const childArn = history(core, parent.arn).find((e) => e.EventType === 'ChainedInvokeStarted')?.ChainedInvokeStartedDetails
+      ?.DurableExecutionArn as string;
+    parent.end({ Status: 'PENDING' });
     driver(core, childArn).end({ Status: 'SUCCEEDED', Result: '7' });
-    parent.end({ Status: 'SUCCEEDED', Result: '7' });
+    driver(core, parent.arn).end({ Status: 'SUCCEEDED', Result: '7' });
     core.deleteExecution({ DurableExecutionArn: parent.arn });
     expect(status(core, childArn)).toBe('SUCCEEDED');
     core.deleteExecution({ DurableExecutionArn: childArn });

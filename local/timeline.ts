@@ -28,6 +28,8 @@ export interface OperationSummary {
   /** The result payload (JSON text) of a succeeded operation, when the history carries it. */
   readonly result?: string;
   readonly error?: ErrorObject;
+  /** The id to answer a callback with (callbacks only). */
+  readonly callbackId?: string;
 }
 
 interface MutableSummary {
@@ -42,6 +44,7 @@ interface MutableSummary {
   attempts: number;
   result?: string;
   error?: ErrorObject;
+  callbackId?: string;
 }
 
 type Transition = { readonly type: OperationType; readonly status: OperationStatus };
@@ -137,6 +140,9 @@ function applyEvent(summary: MutableSummary, event: Event, transition: Transitio
     // A RETRY update: the step waits for its next attempt rather than having ended.
     summary.status = 'PENDING';
     summary.endedAt = undefined;
+  }
+  if (event.CallbackStartedDetails?.CallbackId !== undefined) {
+    summary.callbackId = event.CallbackStartedDetails.CallbackId;
   }
   if (event.EventType === 'StepStarted' && summary.status === 'STARTED') {
     summary.endedAt = undefined;

@@ -1,0 +1,109 @@
+/**
+ * The {@link RunnerBackend} of the two modes that hold the service core in this process (in
+ * process and local HTTP): reads and callbacks go straight to the core, changes arrive as the
+ * core's wake notifications, and virtual time is moved on the service's own clock.
+ */
+import type { ErrorObject } from '@aws-sdk/client-lambda';
+import { VirtualClock, type ServiceClock } from '../clock';
+import type { DurableServiceCore } from '../core';
+import { readFullHistory } from '../execution-history';
+import type { RunnerBackend, TestRunnerMode } from './test-runner';
+
+/** What a core-holding mode supplies. */
+export interface CoreBackendParts {
+  readonly mode: TestRunnerMode;
+  readonly core: DurableServiceCore;
+  readonly clock: ServiceClock;
+  /** Starts an execution (as an asynchronous Invoke would) and returns its ARN. */
+  start(input: string | undefined, executionName: string | undefined): Promise<string>;
+  /** Makes the scheduler look for due work now (after the clock moved). */
+  kick(): void;
+  close(): Promise<void>;
+}
+
+/** The control operations another part of the service may add to the core. */
+interface ExecutionControl {
+  pauseExecution?(request: { DurableExecutionArn: string }): unknown;
+  resumeExecution?(request: { DurableExecutionArn: string }): unknown;
+  deleteExecution?(request: { DurableExecutionArn: string }): unknown;
+}
+
+/**
+ * Builds the backend over a core.
+ *
+ * @example
+ * const backend = coreRunnerBackend({ mode: 'in-process', core: svc.core, clock: svc.clock, start, kick, close });
+ */
+export function coreRunnerBackend(parts: CoreBackendParts): RunnerBackend {
+  const { core } = parts;
+  const started = new Set<string>();
+  /**
+   * Resolves once no execution of this runner has an invocation in flight: moving time under a
+   * running invocation would complete its waits before it returns, which no real service does.
+   */
+  const quiet = (): Promise<void> =>
+    new Promise((resolve) => {
+      const busy = () => [...started].some((arn) => core.isInvocationRunning(arn));
+      if (!busy()) {
+        resolve();
+        return;
+      }
+      const off = core.onWake(() => {
+        if (!busy()) {
+          off();
+          resolve();
+        }
+      });
+    });
+  const control = (name: keyof ExecutionControl, executionArn: string): Promise<void> => {
+    const method = (core as unknown as ExecutionControl)[name];
+    if (typeof method !== 'function') {
+      return Promise.reject(
+        new Error(`${name} is not supported by this local service yet: the core has no ${name}. Run this test in 'deployed' mode, or update cdk-durable-function.`),
+      );
+    }
+    method.call(core, { DurableExecutionArn: executionArn });
+    return Promise.resolve();
+  };
+  return {
+    mode: parts.mode,
+    start: async (input, executionName) => {
+      const arn = await parts.start(input, executionName);
+      started.add(arn);
+      return arn;
+    },
+    describe: async (executionArn) => {
+      const execution = core.getExecution({ DurableExecutionArn: executionArn });
+      return {
+        status: execution.Status as NonNullable<typeof execution.Status>,
+        ...(execution.Result !== undefined ? { result: execution.Result } : {}),
+        ...(execution.Error !== undefined ? { error: execution.Error } : {}),
+      };
+    },
+    history: async (executionArn) => readFullHistory(core, executionArn),
+    sendCallbackSuccess: async (callbackId, result) => core.sendCallbackSuccess(callbackId, result),
+    sendCallbackFailure: async (callbackId, error: ErrorObject) => core.sendCallbackFailure(callbackId, error),
+    sendCallbackHeartbeat: async (callbackId) => core.sendCallbackHeartbeat(callbackId),
+    stop: async (executionArn, error) => {
+      core.stopExecution({ DurableExecutionArn: executionArn, ...(error !== undefined ? { Error: error } : {}) });
+    },
+    pause: (executionArn) => control('pauseExecution', executionArn),
+    resume: (executionArn) => control('resumeExecution', executionArn),
+    delete: (executionArn) => control('deleteExecution', executionArn),
+    watch: (executionArn, listener) =>
+      core.onWake((wake) => {
+        if (wake.executionArn === executionArn) listener();
+      }),
+    advanceTime: async (ms) => {
+      if (!(parts.clock instanceof VirtualClock)) {
+        throw new Error("advanceTime needs the virtual clock; this runner runs on real time (time: 'real').");
+      }
+      await quiet();
+      parts.clock.advanceBy(ms);
+      parts.kick();
+      // Let the scheduler fire what became due before the caller looks.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    close: () => parts.close(),
+  };
+}

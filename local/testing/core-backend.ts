@@ -18,6 +18,11 @@ export interface CoreBackendParts {
   start(input: string | undefined, executionName: string | undefined): Promise<string>;
   /** Makes the scheduler look for due work now (after the clock moved). */
   kick(): void;
+  /**
+   * Keeps the virtual clock from skipping idle time while an execution waits on an open callback,
+   * so the test can answer it before its timeout fires (the local HTTP service does this itself).
+   */
+  holdClock?(): () => void;
   close(): Promise<void>;
 }
 
@@ -37,6 +42,25 @@ interface ExecutionControl {
 export function coreRunnerBackend(parts: CoreBackendParts): RunnerBackend {
   const { core } = parts;
   const started = new Set<string>();
+  let releaseHold: (() => void) | undefined;
+  const holdWhileCallbacksOpen = (): void => {
+    if (parts.holdClock === undefined) return;
+    const open = [...started].some(
+      (arn) =>
+        core.getExecution({ DurableExecutionArn: arn, IncludeExecutionData: false }).Status === 'RUNNING' &&
+        core.getOperations(arn).some((op) => op.Type === 'CALLBACK' && op.Status === 'STARTED'),
+    );
+    if (open && releaseHold === undefined) {
+      releaseHold = parts.holdClock();
+    } else if (!open && releaseHold !== undefined) {
+      const release = releaseHold;
+      releaseHold = undefined;
+      release();
+    }
+  };
+  const offHold = parts.holdClock === undefined ? undefined : core.onWake((wake) => {
+    if (started.has(wake.executionArn)) holdWhileCallbacksOpen();
+  });
   /**
    * Resolves once no execution of this runner has an invocation in flight: moving time under a
    * running invocation would complete its waits before it returns, which no real service does.
@@ -104,6 +128,10 @@ export function coreRunnerBackend(parts: CoreBackendParts): RunnerBackend {
       // Let the scheduler fire what became due before the caller looks.
       await new Promise((resolve) => setImmediate(resolve));
     },
-    close: () => parts.close(),
+    close: async () => {
+      offHold?.();
+      releaseHold?.();
+      await parts.close();
+    },
   };
 }

@@ -95,6 +95,7 @@ export class InProcessTestRunner {
         start: (input, executionName) =>
           service.start(FUNCTION_NAME, input === undefined ? undefined : (JSON.parse(input) as unknown), { executionName, invocationType: 'Event' }),
         kick: () => service.scheduler.kick(),
+        ...(time === 'skip' ? { holdClock: () => service.holdClock() } : {}),
         close: async () => {
           releaseClock?.();
           await service.close();

@@ -41,10 +41,15 @@ export class CallbackConsole {
 
   /** Callbacks still waiting for an answer, oldest first. */
   open(executionArn: string): OpenCallback[] {
-    return this.core
-      .getOperations(executionArn)
+    const operations = this.core.getOperations(executionArn);
+    // waitForCallback names its context; the callback inside it has no name of its own.
+    const nameOf = (id: string | undefined) => operations.find((op) => op.Id === id)?.Name;
+    return operations
       .filter((op) => op.Type === 'CALLBACK' && op.Status === 'STARTED' && op.CallbackDetails?.CallbackId !== undefined)
-      .map((op) => ({ callbackId: op.CallbackDetails?.CallbackId as string, name: op.Name, executionArn }));
+      .map((op) => {
+        const name = op.Name ?? nameOf(op.ParentId);
+        return { callbackId: op.CallbackDetails?.CallbackId as string, ...(name !== undefined ? { name } : {}), executionArn };
+      });
   }
 
   /** Prints callbacks opened since the last call. */

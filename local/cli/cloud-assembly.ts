@@ -34,8 +34,20 @@ export interface AssemblyFunction {
 }
 
 interface Manifest {
-  readonly artifacts?: Record<string, { readonly type?: string; readonly properties?: { readonly templateFile?: string } }>;
+  readonly artifacts?: Record<
+    string,
+    {
+      readonly type?: string;
+      readonly properties?: { readonly templateFile?: string };
+      /** `/Stack/Orders/Resource` → `[{ type: 'aws:cdk:logicalId', data: 'Orders1234' }]`. */
+      readonly metadata?: ConstructMetadata;
+      /** Newer assemblies keep the metadata in this file instead. */
+      readonly additionalMetadataFile?: string;
+    }
+  >;
 }
+
+type ConstructMetadata = Record<string, ReadonlyArray<{ readonly type?: string; readonly data?: unknown }>>;
 
 interface Resource {
   readonly Type?: string;
@@ -66,9 +78,23 @@ export function findAssemblyFunction(assemblyDir: string, constructPath: string)
     if (artifact.type !== 'aws:cloudformation:stack' || artifact.properties?.templateFile === undefined) continue;
     const templateFile = path.join(assemblyDir, artifact.properties.templateFile);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf8')) as { Resources?: Record<string, Resource> };
-    for (const resource of Object.values(template.Resources ?? {})) {
+    // The manifest maps construct paths to logical ids; the template's own aws:cdk:path metadata
+    // is only there when the CDK CLI asked for it.
+    const pathOf = new Map<string, string>();
+    const metadata: ConstructMetadata = {
+      ...(artifact.metadata ?? {}),
+      ...(artifact.additionalMetadataFile !== undefined && fs.existsSync(path.join(assemblyDir, artifact.additionalMetadataFile))
+        ? (JSON.parse(fs.readFileSync(path.join(assemblyDir, artifact.additionalMetadataFile), 'utf8')) as ConstructMetadata)
+        : {}),
+    };
+    for (const [constructPathKey, entries] of Object.entries(metadata)) {
+      for (const entry of entries) {
+        if (entry.type === 'aws:cdk:logicalId' && typeof entry.data === 'string') pathOf.set(entry.data, constructPathKey.replace(/^\//, ''));
+      }
+    }
+    for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       if (resource.Type !== 'AWS::Lambda::Function') continue;
-      const cdkPath = String(resource.Metadata?.['aws:cdk:path'] ?? '').replace(/\/Resource$/, '');
+      const cdkPath = String(resource.Metadata?.['aws:cdk:path'] ?? pathOf.get(logicalId) ?? logicalId).replace(/\/Resource$/, '');
       found.push(cdkPath);
       if (cdkPath === wanted) {
         return describe(assemblyDir, templateFile, wanted, resource);

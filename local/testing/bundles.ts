@@ -25,6 +25,8 @@ export interface FunctionBundle {
   readonly executionTimeoutSeconds: number;
   /** The function timeout, in seconds (when set on the construct). */
   readonly timeoutSeconds?: number;
+  /** The environment variables whose values are plain strings (tokens are only known at deploy time). */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 /**
@@ -57,7 +59,23 @@ export function bundleOf(fn: DurableFunction): FunctionBundle {
     handler: handlerString.slice(dot + 1),
     executionTimeoutSeconds: fn.executionTimeout.toSeconds(),
     ...(fn.timeout !== undefined ? { timeoutSeconds: fn.timeout.toSeconds() } : {}),
+    environment: environmentOf(fn),
   };
+}
+
+/** The function's plain-string environment variables, as they resolve in its template. */
+function environmentOf(fn: DurableFunction): Record<string, string> {
+  const cfn = fn.node.defaultChild as (IConstruct & { readonly environment?: unknown }) | undefined;
+  // The nearest stack resolves the lazy value lambda.Function keeps its variables in.
+  const stack = [...fn.node.scopes].reverse().find((scope) => typeof (scope as { resolve?: unknown }).resolve === 'function' && 'templateOptions' in scope) as
+    | (IConstruct & { resolve(value: unknown): unknown })
+    | undefined;
+  const resolved = stack?.resolve(cfn?.environment) as { variables?: Record<string, unknown> } | undefined;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(resolved?.variables ?? {})) {
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
 }
 
 /**

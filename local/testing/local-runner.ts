@@ -23,7 +23,7 @@ export interface LocalTestRunnerOptions {
   readonly entry?: string;
   /** The entry's export (with `entry`; default `handler`). */
   readonly handler?: string;
-  /** Environment variables of the handler. */
+  /** Environment variables of the handler (added to a bundle's own). */
   readonly environment?: Readonly<Record<string, string>>;
   /** The durable execution timeout (default: the bundle's, else one day). */
   readonly executionTimeout?: DurationLike;
@@ -64,7 +64,7 @@ export class LocalTestRunner {
             handler: options.bundle.handler,
             executionTimeout,
             timeout: options.bundle.timeoutSeconds,
-            environment: options.environment,
+            environment: { ...options.bundle.environment, ...options.environment },
           })
         : await service.registerFunction({ name: 'workflow', entry: options.entry as string, handler: options.handler, executionTimeout, environment: options.environment });
       const releaseClock = time === 'manual' ? service.holdClock() : undefined;

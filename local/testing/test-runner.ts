@@ -488,6 +488,7 @@ export class DurableTestRunner {
         try {
           execution = await this.snapshot(executionArn);
         } catch (error) {
+          this.refreshing.delete(executionArn);
           for (const waiter of [...(this.waiters.get(executionArn) ?? [])]) waiter.reject(error as Error);
           return;
         }
@@ -499,7 +500,9 @@ export class DurableTestRunner {
           }
         }
       } while (state.again);
-    })().finally(() => this.refreshing.delete(executionArn));
+      // In the same turn as the last check, so a change announced from now on starts a new read.
+      this.refreshing.delete(executionArn);
+    })();
     this.refreshing.set(executionArn, state);
   }
 

@@ -169,7 +169,8 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     output.write('stderr', `error: ${args.file} does not exist. Give the path of a workflow entry (.ts, .js, .mjs) or a built bundle.\n`);
     return 1;
   }
-  let callbacks: CallbackConsole | undefined;
+  // Set once the service (which the console reads) is up; the request observer runs before that.
+  const console: { callbacks?: CallbackConsole } = {};
   let executionArn: string | undefined;
   const service = await LocalDurableService.start({
     clock: args.realTime ? 'real' : 'virtual',
@@ -189,11 +190,12 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     },
     onRequest: (request) => {
       if (request.operation === 'CheckpointDurableExecution' && executionArn !== undefined) {
-        callbacks?.refresh(executionArn);
+        console.callbacks?.refresh(executionArn);
       }
     },
   });
-  callbacks = new CallbackConsole(service.core, output, () => service.endpoint);
+  const callbacks = new CallbackConsole(service.core, output, () => service.endpoint);
+  console.callbacks = callbacks;
   let stoppedBy: NodeJS.Signals | undefined;
   const offSignals = (env.onStopSignal ?? processStopSignals)((signal) => {
     if (stoppedBy !== undefined) return;
@@ -212,7 +214,7 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     const input = env.input ?? process.stdin;
     const interactive = args.interactive ?? (env.interactive ?? (input === process.stdin && process.stdin.isTTY === true));
     if (interactive) {
-      closePrompt = startCallbackPrompt(input, output, service.client(), () => callbacks?.open(arn) ?? []);
+      closePrompt = startCallbackPrompt(input, output, service.client(), () => callbacks.open(arn));
       output.write('stderr', "Callback prompt open: type 'succeed [id] [json]', 'fail [id] [message]', 'heartbeat [id]' or 'list'.\n");
     }
     const run: ExecutionRun = await service.waitForExecution(arn);

@@ -446,7 +446,6 @@ export class DurableTestRunner {
     this.assertOpen();
     this.ensureWatch(executionArn);
     return new Promise<TestExecution>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
       const set = this.waiters.get(executionArn) ?? new Set<Waiter>();
       this.waiters.set(executionArn, set);
       const finish = (settle: () => void) => {
@@ -460,7 +459,7 @@ export class DurableTestRunner {
         reject: (error) => finish(() => reject(error)),
       };
       set.add(waiter);
-      timer = setTimeout(() => {
+      const timer = setTimeout(() => {
         const last = this.snapshots.get(executionArn);
         waiter.reject(new Error(`Gave up waiting for ${what} after ${timeoutMs} ms of real time.\n${last?.timeline ?? '(no history read yet)'}`));
       }, timeoutMs);

@@ -170,7 +170,7 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     return 1;
   }
   // Set once the service (which the console reads) is up; the request observer runs before that.
-  const console: { callbacks?: CallbackConsole } = {};
+  const callbackView: { current?: CallbackConsole } = {};
   let executionArn: string | undefined;
   const service = await LocalDurableService.start({
     clock: args.realTime ? 'real' : 'virtual',
@@ -190,12 +190,12 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     },
     onRequest: (request) => {
       if (request.operation === 'CheckpointDurableExecution' && executionArn !== undefined) {
-        console.callbacks?.refresh(executionArn);
+        callbackView.current?.refresh(executionArn);
       }
     },
   });
   const callbacks = new CallbackConsole(service.core, output, () => service.endpoint);
-  console.callbacks = callbacks;
+  callbackView.current = callbacks;
   let stoppedBy: NodeJS.Signals | undefined;
   const offSignals = (env.onStopSignal ?? processStopSignals)((signal) => {
     if (stoppedBy !== undefined) return;

@@ -30,6 +30,9 @@ export function formatInvocationError(
   invocationNumber: number,
   error: { readonly ErrorType?: string; readonly ErrorMessage?: string; readonly StackTrace?: readonly string[] },
 ): string {
-  const stack = (error.StackTrace ?? []).map((line) => `    ${line.trim().startsWith('at ') ? line.trim() : `at ${line.trim()}`}`);
+  const stack = (error.StackTrace ?? [])
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => `    ${line.startsWith('at ') ? line : `at ${line}`}`);
   return [`Invocation ${invocationNumber} failed: ${error.ErrorType ?? 'Error'}: ${error.ErrorMessage ?? '(no message)'}`, ...stack, ''].join('\n');
 }

@@ -90,13 +90,14 @@ test('bundles an AWS SDK client the workflow imports, and passes --env variables
   expect(result.stdout).toContain('"client": "function"');
 });
 
-test('a handler that cannot load fails at once with its error and stack on stderr', () => {
+test('a handler that fails outside the durable protocol shows its error and stack at once, and stops after 3 invocations', () => {
   app.write('src/broken.ts', "import { DurableContext } from 'cdk-durable-function/runtime';\nthrow new Error('CONFIG is missing');\nexport async function handler(_i: unknown, _ctx: DurableContext) { return 1; }\n");
   const result = app.run('npx', ['--no-install', 'cdk-durable', 'local', 'src/broken.ts'], { env: QUIET });
   expect(result.status).toBe(1);
-  expect(result.stderr).toMatch(/^Invocation 1 failed: Runtime\.ImportModuleError: .*CONFIG is missing\n {4}at /m);
+  expect(result.stderr).toMatch(/^Invocation 1 failed: Error: CONFIG is missing\n {4}at .*index\.js:\d+/m);
+  expect(result.stderr).toContain('Stopping the execution: 3 failed invocations in a row.');
   expect(result.stdout).toContain('Status:    STOPPED');
-  expect(result.stdout).toContain('1 invocation (1 failed)');
+  expect(result.stdout).toContain('3 invocations (3 failed)');
 });
 
 test('prints the callback id and endpoint; another terminal answers it with cdk-durable callback', async () => {

@@ -160,7 +160,7 @@ describe('cdk-durable local', () => {
     const code = await runCli(['local', ORDERS_TS, '--input', '{"orderId":"7","fail":true}'], out);
     expect(code).toBe(1);
     expect(out.stdout).toContain('Status:    FAILED');
-    expect(out.stdout).toContain('Error:     CardDeclined: card declined for 7');
+    expect(out.stdout).toContain('Error:     StepError: card declined for 7');
     expect(out.stdout).toMatch(/STEP\/Step "charge"\s+FAILED\s+attempts 2/);
   });
 
@@ -311,8 +311,8 @@ describe('cdk-durable local', () => {
 describe('cdk-durable as a command', () => {
   const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
-  it('runs with npx ts-node local/cli/index.ts in the repo', async () => {
-    const { stdout } = await run('npx', ['ts-node', 'local/cli/index.ts', 'local', WORKFLOWS_JS, '--bundled', '--handler', 'threeSteps', '--input', '{"orderId":"n"}'], {
+  it('runs with npx ts-node --transpile-only local/cli/index.ts in the repo', async () => {
+    const { stdout } = await run('npx', ['ts-node', '--transpile-only', 'local/cli/index.ts', 'local', WORKFLOWS_JS, '--bundled', '--handler', 'threeSteps', '--input', '{"orderId":"n"}'], {
       cwd: REPO,
       env,
     });

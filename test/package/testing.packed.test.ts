@@ -26,6 +26,10 @@ beforeAll(() => {
   );
   expect(files.map((block) => block.file)).toEqual(['src/orders.ts', 'src/payments.ts', 'test/orders.test.ts', 'test/cool-off.test.ts']);
   for (const block of files) app.write(block.file as string, block.code);
+  // As the recipe says: a tsconfig that lists `types` needs jest's.
+  const tsconfig = JSON.parse(app.read('tsconfig.json')) as { compilerOptions: { types?: string[] } };
+  tsconfig.compilerOptions.types = [...(tsconfig.compilerOptions.types ?? []), 'jest'];
+  app.write('tsconfig.json', JSON.stringify(tsconfig, null, 2));
   // The jest configuration the recipe gives, verbatim.
   const config = /a `jest\.config\.js` with\n`(module\.exports = [^`]+)`/.exec(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8'))?.[1];
   expect(config).toBeDefined();

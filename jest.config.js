@@ -10,6 +10,7 @@ module.exports = {
     '^cdk-durable-function$': '<rootDir>/lib/index.ts',
     '^cdk-durable-function/runtime$': '<rootDir>/runtime/index.ts',
     '^cdk-durable-function/local$': '<rootDir>/local/index.ts',
+    '^cdk-durable-function/testing$': '<rootDir>/local/testing/index.ts',
   },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

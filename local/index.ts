@@ -13,10 +13,12 @@ export {
   LocalDurableService,
   type ExecutionRun,
   type HandlerKillRule,
+  type InvocationFailure,
   type InvocationSummary,
   type LocalDurableServiceOptions,
   type RegisteredFunction,
   type RunOptions,
+  type WorkflowEntryRegistration,
 } from './local-service';
 export type { ExecutionOutcome } from './execution-outcome';
 export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting/hosted-function';

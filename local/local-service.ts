@@ -32,7 +32,7 @@ import {
   toCoreDefinition,
 } from './hosting/hosted-function';
 import { OutputSink } from './hosting/sandbox';
-import { bundleTypeScriptEntry, needsBundling } from './hosting/typescript-entry';
+import { bundleWorkflowEntry, needsBundling } from './hosting/typescript-entry';
 import { coreBackend } from './http/core-backend';
 import { DurableApiBackend, InvokeApiRequest, InvokeApiResult } from './http/durable-api';
 import { consoleLogger, ServiceLogger } from './http/logger';
@@ -122,6 +122,33 @@ export interface LocalDurableServiceOptions {
    * ms of the service clock. Default 0: removed as soon as the Delete is answered.
    */
   readonly deletionDelayMs?: number;
+
+  /**
+   * Stop an execution whose handler failed this many invocations in a row (threw outside the
+   * durable protocol, crashed or timed out) instead of retrying until its execution timeout as
+   * Lambda does. Default: no limit.
+   */
+  readonly maxConsecutiveInvocationErrors?: number;
+  /** Told about every failed invocation (e.g. to print the error and its stack at once). */
+  readonly onInvocationError?: (failure: InvocationFailure) => void;
+}
+
+/**
+ * A failed invocation, as {@link LocalDurableServiceOptions.onInvocationError} reports it.
+ *
+ * @example
+ * onInvocationError: ({ error, consecutive }) => consecutive === 1 && console.error(error.ErrorMessage)
+ */
+export interface InvocationFailure {
+  readonly executionArn: string;
+  readonly functionName: string;
+  /** 1-based number of the invocation within its execution. */
+  readonly invocationNumber: number;
+  /** Failed invocations in a row, this one included. */
+  readonly consecutive: number;
+  readonly error: ErrorObject;
+  /** True when the service stopped the execution after this failure. */
+  readonly stopped: boolean;
 }
 
 /**
@@ -138,6 +165,22 @@ export interface RegisteredFunction {
   readonly aliases: Readonly<Record<string, string>>;
   /** The CommonJS file that runs (the bundle built from a TypeScript entry, when one was given). */
   readonly bundlePath: string;
+}
+
+/**
+ * A function registered from its workflow entry rather than a built bundle: bundled by the
+ * `DurableFunction` construct's bundler first.
+ *
+ * @example
+ * await svc.registerFunction({ name: 'orders', entry: 'src/orders.ts', handler: 'handler' });
+ */
+export interface WorkflowEntryRegistration extends Omit<HostedFunctionOptions, 'bundle'> {
+  /** The workflow file (`.ts`, `.mts`, `.cts`, `.js`, `.mjs`), as the construct's `entry` prop. */
+  readonly entry: string;
+  /** The Lambda runtime the bundle targets, as the construct's `runtime` prop (default `nodejs24.x`). */
+  readonly runtime?: 'nodejs22.x' | 'nodejs24.x';
+  /** Modules left out of the bundle, as the construct's `bundling.externalModules` (default none). */
+  readonly externalModules?: readonly string[];
 }
 
 /**
@@ -220,6 +263,8 @@ export class LocalDurableService {
   private readonly callbackExecutions = new Set<string>();
   /** Executions that were paused and may still be PAUSING or PAUSED. */
   private readonly pausedExecutions = new Set<string>();
+  /** Failed invocations in a row, per execution. */
+  private readonly failureStreaks = new Map<string, number>();
   private releaseCallbackHold: (() => void) | undefined;
   private injector: FaultInjector;
   private server: DurableHttpServer | undefined;
@@ -241,6 +286,10 @@ export class LocalDurableService {
     this.observability = new ExecutionObserver(this.core);
     if (options.onExecutionStatusChange !== undefined) {
       this.observability.onStatusChange(options.onExecutionStatusChange);
+    }
+    const limit = options.maxConsecutiveInvocationErrors;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      throw new RangeError(`maxConsecutiveInvocationErrors must be an integer >= 1; got ${String(limit)}.`);
     }
     this.injector = new FaultInjector(options.faults ?? []);
     for (const rule of options.handlerKills ?? []) {
@@ -273,21 +322,31 @@ export class LocalDurableService {
 
   /**
    * Registers (or replaces) a function: a CommonJS bundle and export, as the CDK construct
-   * produces, or a TypeScript entry, which is bundled with esbuild first. Defaults: version "1",
-   * alias "live" → "1", and `$LATEST`.
+   * produces, or a workflow `entry` (`.ts`, `.mts`, `.js`, `.mjs`), which is bundled first by the
+   * construct's own bundler (plain workflows wrapped, dependencies bundled), so it runs exactly as
+   * it would deployed. A `.ts` file given as `bundle` is treated as an entry. Defaults: version
+   * "1", alias "live" → "1", and `$LATEST`.
    *
-   * @throws FunctionRegistrationError for options that cannot be hosted.
+   * @throws FunctionRegistrationError for options that cannot be hosted or an entry that does not bundle.
    * @example
-   * await svc.registerFunction({ name: 'orders', bundle: 'dist/orders.js', handler: 'handler', executionTimeout: 3600 });
+   * await svc.registerFunction({ name: 'orders', bundle: 'cdk.out/asset.1234/index.js', executionTimeout: 3600 });
+   * await svc.registerFunction({ name: 'orders', entry: 'src/orders.ts', environment: { TABLE: 'orders' } });
    */
-  async registerFunction(options: HostedFunctionOptions): Promise<RegisteredFunction> {
+  async registerFunction(options: HostedFunctionOptions | WorkflowEntryRegistration): Promise<RegisteredFunction> {
     const { host } = this.running();
+    let hosted: HostedFunctionOptions;
     let bundlePath: string | undefined;
-    if (needsBundling(options.bundle)) {
-      const outDir = fs.mkdtempSync(path.join(host.workDir(), `${path.basename(options.bundle).replace(/\W/g, '_')}-`));
-      bundlePath = await bundleTypeScriptEntry(options.bundle, outDir);
+    const entry = 'entry' in options ? options.entry : needsBundling(options.bundle) ? options.bundle : undefined;
+    if (entry !== undefined) {
+      const { entry: _entry, runtime, externalModules, ...rest } = options as WorkflowEntryRegistration;
+      const outDir = fs.mkdtempSync(path.join(host.workDir(), `${path.basename(entry).replace(/\W/g, '_')}-`));
+      bundlePath = await bundleWorkflowEntry(entry, outDir, { exportName: options.handler, runtime, externalModules, durable: options.durable });
+      // The bundle's export is always `handler`, whatever the entry's export is called (as deployed).
+      hosted = { ...rest, bundle: entry, handler: 'handler' };
+    } else {
+      hosted = options as HostedFunctionOptions;
     }
-    const fn = resolveHostedFunction(options, bundlePath);
+    const fn = resolveHostedFunction(hosted, bundlePath);
     if (fn.durable) {
       this.core.registerFunction(toCoreDefinition(fn));
     } else if (host.getFunction(fn.name)?.durable === true) {
@@ -570,17 +629,40 @@ export class LocalDurableService {
       afterInvocation: (report) => {
         this.updateCallbackHold();
         this.checkpointCounts.delete(report.invocationId);
-        if (report.outcome.kind === 'error') {
-          const error = report.outcome.error;
-          if (this.options.stopWhenHandlerCannotLoad !== false && PERMANENT_INVOCATION_ERRORS.has(error.ErrorType ?? '')) {
-            this.logger.info(`stopping ${report.executionArn}: ${error.ErrorType}: ${error.ErrorMessage}`);
-            this.stopIfRunning(report.executionArn, error);
-            return;
-          }
-          this.logger.info(
-            `invocation ${report.invocationNumber} of ${report.executionArn} failed: ${report.outcome.error.ErrorType}: ${report.outcome.error.ErrorMessage}`,
-          );
+        if (report.outcome.kind !== 'error') {
+          this.failureStreaks.delete(report.executionArn);
+          return;
         }
+        const error = report.outcome.error;
+        const consecutive = (this.failureStreaks.get(report.executionArn) ?? 0) + 1;
+        this.failureStreaks.set(report.executionArn, consecutive);
+        const permanent = this.options.stopWhenHandlerCannotLoad !== false && PERMANENT_INVOCATION_ERRORS.has(error.ErrorType ?? '');
+        const limit = this.options.maxConsecutiveInvocationErrors;
+        const exhausted = limit !== undefined && consecutive >= limit;
+        this.options.onInvocationError?.({
+          executionArn: report.executionArn,
+          functionName: report.functionName,
+          invocationNumber: report.invocationNumber,
+          consecutive,
+          error,
+          stopped: permanent || exhausted,
+        });
+        if (permanent) {
+          this.logger.info(`stopping ${report.executionArn}: ${error.ErrorType}: ${error.ErrorMessage}`);
+          this.stopIfRunning(report.executionArn, error);
+          return;
+        }
+        if (exhausted) {
+          this.logger.info(`stopping ${report.executionArn} after ${consecutive} failed invocations in a row`);
+          this.stopIfRunning(report.executionArn, {
+            ...error,
+            ErrorMessage:
+              `${error.ErrorMessage ?? '(no message)'} (the handler failed ${consecutive} invocations in a row, so the local service ` +
+              'stopped the execution; the real service would keep re-invoking it with backoff until its execution timeout)',
+          });
+          return;
+        }
+        this.logger.info(`invocation ${report.invocationNumber} of ${report.executionArn} failed: ${error.ErrorType}: ${error.ErrorMessage}`);
       },
     });
   }

@@ -31,6 +31,8 @@ export interface OperationSummary {
   readonly error?: ErrorObject;
   /** The function a chained invoke called (`ChainedInvokeStartedDetails.FunctionName`). */
   readonly target?: string;
+  /** The id to answer a callback with (callbacks only). */
+  readonly callbackId?: string;
 }
 
 interface MutableSummary {
@@ -46,6 +48,7 @@ interface MutableSummary {
   result?: string;
   error?: ErrorObject;
   target?: string;
+  callbackId?: string;
 }
 
 type Transition = { readonly type: OperationType; readonly status: OperationStatus };
@@ -141,6 +144,9 @@ function applyEvent(summary: MutableSummary, event: Event, transition: Transitio
     // A RETRY update: the step waits for its next attempt rather than having ended.
     summary.status = 'PENDING';
     summary.endedAt = undefined;
+  }
+  if (event.CallbackStartedDetails?.CallbackId !== undefined) {
+    summary.callbackId = event.CallbackStartedDetails.CallbackId;
   }
   if (event.EventType === 'StepStarted' && summary.status === 'STARTED') {
     summary.endedAt = undefined;

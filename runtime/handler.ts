@@ -22,6 +22,8 @@ const MAX_OUTPUT_BYTES = 6 * 1024 * 1024 - 50;
 const MAX_EXECUTION_RESULT_BYTES = 6 * 1024 * 1024;
 
 const HANDLER_TAG = Symbol.for('cdk-durable-function.handler');
+/** Where a handler keeps what it was made from; `Symbol.for`, so any copy of the runtime finds it. */
+const WORKFLOW_TAG = Symbol.for('cdk-durable-function.workflow');
 
 /**
  * Workflow code: receives the execution input and a {@link DurableContext}, returns the result.
@@ -88,7 +90,23 @@ export function withDurableExecution<TInput = unknown, TResult = unknown>(
   const handler = (event: DurableInvocationEvent, context?: LambdaContext) =>
     runInvocation(workflow as DurableWorkflow<unknown, unknown>, options, event, context);
   Object.defineProperty(handler, HANDLER_TAG, { value: true });
+  Object.defineProperty(handler, WORKFLOW_TAG, { value: { workflow, options } });
   return handler as DurableHandler;
+}
+
+/**
+ * The workflow and options a handler was made from, so a test harness can run the very same
+ * workflow against another service client (an in-process one). Undefined for anything else.
+ *
+ * @example
+ * const parts = workflowOf(handler);
+ * const inProcess = parts && withDurableExecution(parts.workflow, { ...parts.options, client: testClient });
+ */
+export function workflowOf(
+  handler: unknown,
+): { readonly workflow: DurableWorkflow<unknown, unknown>; readonly options: DurableExecutionOptions } | undefined {
+  if (!isDurableHandler(handler)) return undefined;
+  return (handler as unknown as Record<symbol, { workflow: DurableWorkflow<unknown, unknown>; options: DurableExecutionOptions } | undefined>)[WORKFLOW_TAG];
 }
 
 /**

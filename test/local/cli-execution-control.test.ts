@@ -9,7 +9,7 @@ import {
   executionControlClientConfig,
   ExecutionControlUsageError,
   parseExecutionControlArguments,
-} from '../../local/cli-commands/execution-control';
+} from '../../local/cli/execution-control';
 
 const WORKFLOWS = path.join(__dirname, '../fixtures/local/handlers/workflows.js');
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:orders:3/durable-execution/order-42/6f1c2b7e-1d2a-4c3b-9e8f-0a1b2c3d4e5f';

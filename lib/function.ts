@@ -188,11 +188,9 @@ export class DurableFunction extends lambda.Function {
     const projectRoot = resolveProjectRoot(where, entryPath, projectRootProp, bundling?.projectRoot, depsLockFilePath);
     // Skipped with the bundling itself when this stack is not being synthesized (cdk deploy OtherStack).
     if (Stack.of(scope).bundlingRequired) {
-      assertEntryExports(where, entryPath, exportName, projectRoot, {
-        loader: bundling?.loader,
-        tsconfig: bundling?.tsconfig !== undefined ? path.resolve(bundling.tsconfig) : undefined,
-      });
-      assertRuntimeChoice(where, projectRelative(projectRoot, entryPath), importsOfficialRuntime(where, entryPath, projectRoot), officialRuntime);
+      const compile = { loader: bundling?.loader, tsconfig: bundling?.tsconfig !== undefined ? path.resolve(bundling.tsconfig) : undefined };
+      assertEntryExports(where, entryPath, exportName, projectRoot, compile);
+      assertRuntimeChoice(where, projectRelative(projectRoot, entryPath), importsOfficialRuntime(where, entryPath, projectRoot, compile), officialRuntime);
     }
 
     const sourceMap = bundling?.sourceMap ?? false;

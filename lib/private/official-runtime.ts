@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { DurableFunctionValidationError } from '../errors';
-import { formatBuildFailure } from './entry-check';
+import { formatBuildFailure, type EntryCompileOptions } from './entry-check';
 
 /** The package of AWS's own durable-execution runtime. */
 export const OFFICIAL_RUNTIME_PACKAGE = '@aws/durable-execution-sdk-js';
@@ -11,7 +11,7 @@ export const OFFICIAL_RUNTIME_PACKAGE = '@aws/durable-execution-sdk-js';
  * found with an esbuild pass over the entry whose packages stay external, reading the imports
  * of every input from the metafile.
  */
-export function importsOfficialRuntime(where: string, entryPath: string, absWorkingDir: string): boolean {
+export function importsOfficialRuntime(where: string, entryPath: string, absWorkingDir: string, compile: EntryCompileOptions = {}): boolean {
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = esbuild.buildSync({
@@ -25,6 +25,8 @@ export function importsOfficialRuntime(where: string, entryPath: string, absWork
       metafile: true,
       logLevel: 'silent',
       outfile: path.join(absWorkingDir, '.durable-function-runtime-check', 'entry.js'),
+      loader: compile.loader ? { ...compile.loader } as Record<string, esbuild.Loader> : undefined,
+      tsconfig: compile.tsconfig,
     });
   } catch (err) {
     throw new DurableFunctionValidationError('entry',

@@ -110,14 +110,6 @@ describe.each(['classic', 'nodenext'] as const)('a fresh CDK app with the %s tsc
     expect(listed.map((dir) => path.relative(app.dir, dir))).toEqual(['node_modules/@aws-sdk/client-lambda']);
   });
 
-  test('the README\'s command line runs the workflow file on the local service', () => {
-    const result = app.run('npx', ['cdk-durable', 'local', 'src/orders.ts', '--input', '{"orderId":"42"}']);
-    expect(result.stderr).not.toMatch(/Error/);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('SUCCEEDED');
-    expect(result.stdout).toContain('T-42');
-  });
-
   test('compiles with the app\'s tsc, synthesizes, and the synthesized function runs on the local service', () => {
     app.runOk('npx', ['tsc', '-p', '.']);
     const out = JSON.parse(app.runOk('node', ['bin/run-local.js']).stdout) as Record<string, unknown>;

@@ -4,7 +4,7 @@ import { DurableContextImpl } from './context/durable-context';
 import { MAX_ERROR_UPDATE_BYTES, toErrorObject, truncateErrorToFit } from './error-object';
 import { DurableError, SerdesError } from './errors';
 import { CheckpointQueue } from './invocation/checkpoint-queue';
-import { parseInput, parseInvocationEvent, type DurableInvocationEvent, type DurableInvocationOutput } from './invocation/event';
+import { parseInput, parseInvocationEvent, REPLAY_ONLY_EVENT_KEY, type DurableInvocationEvent, type DurableInvocationOutput } from './invocation/event';
 import { ExecutionState } from './invocation/execution-state';
 import type { InvocationRuntime } from './invocation/runtime';
 import { classifyServiceError } from './invocation/service-errors';
@@ -148,6 +148,7 @@ async function runInvocation(
     queue,
     suspension,
     termination,
+    replayOnly: event[REPLAY_ONLY_EVENT_KEY] === true,
   };
   const root = new DurableContextImpl(runtime, {
     idBase: undefined,

@@ -50,6 +50,7 @@ export {
   DurableError,
   MapError,
   NonDeterministicError,
+  type NonDeterminismDetails,
   NotDurableInvocationError,
   OperationAbortedError,
   ParallelError,

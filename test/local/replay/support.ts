@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SendDurableExecutionCallbackSuccessCommand, type Event } from '@aws-sdk/client-lambda';
 import { LocalDurableService } from '../../../local';
 import { exportHistory } from '../../../local/replay/export-history';
 
@@ -32,14 +33,28 @@ export class ReplayWorkspace {
     return file;
   }
 
-  /** Runs `entry` to its end on a local service and saves its history as `<name>.json`. */
-  async record(name: string, entry: string, input: unknown = {}, drive?: (svc: LocalDurableService, arn: string) => Promise<void>): Promise<string> {
+  /**
+   * Runs `entry` on a local service and saves its history as `<name>.json`: when it ends, or,
+   * with `until`, as soon as `until` says so (an execution still in flight).
+   */
+  async record(
+    name: string,
+    entry: string,
+    options: { input?: unknown; drive?: (svc: LocalDurableService, arn: string) => Promise<void>; until?: (events: Event[]) => boolean } = {},
+  ): Promise<string> {
     const svc = await LocalDurableService.start({ handlerOutput: 'silent' });
     try {
       await svc.registerFunction({ name: 'wf', bundle: entry });
-      const arn = await svc.startExecution('wf:live', input, { executionName: name });
-      if (drive) await drive(svc, arn);
-      await svc.waitForExecution(arn, 60_000);
+      // A history taken in flight must not see the virtual clock skip its waits meanwhile.
+      if (options.until) svc.holdClock();
+      const arn = await svc.startExecution('wf:live', options.input ?? {}, { executionName: name });
+      if (options.drive) await options.drive(svc, arn);
+      if (options.until) {
+        const until = options.until;
+        await waitUntil(() => until(svc.history(arn)));
+      } else {
+        await svc.waitForExecution(arn, 60_000);
+      }
       const file = path.join(this.dir, `${name}.json`);
       fs.writeFileSync(file, await exportHistory(svc.client(), arn, { virtualClock: true }));
       return file;
@@ -51,4 +66,29 @@ export class ReplayWorkspace {
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Resolves once `check` is true (polled every 20 ms, for at most 30 s). */
+export async function waitUntil(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the execution');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The CallbackId of the first started callback, once it exists. */
+export async function callbackIdOf(svc: LocalDurableService, arn: string): Promise<string> {
+  let id: string | undefined;
+  await waitUntil(() => {
+    id = svc.history(arn).find((e) => e.EventType === 'CallbackStarted')?.CallbackStartedDetails?.CallbackId;
+    return id !== undefined;
+  });
+  return id as string;
+}
+
+/** Completes the execution's first callback with `result`. */
+export async function completeCallback(svc: LocalDurableService, arn: string, result: unknown): Promise<void> {
+  const callbackId = await callbackIdOf(svc, arn);
+  await svc.client().send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: callbackId, Result: new TextEncoder().encode(JSON.stringify(result)) }));
 }

@@ -15,7 +15,10 @@ import { MAX_DURATION_SECONDS } from './core/limits';
 import { exitWith } from './exit-code';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
+import { runHistoryExport } from './cli-commands/history-export';
+import { runReplay } from './cli-commands/replay';
 import { formatMetrics } from './observability';
+import { exportHistory } from './replay/export-history';
 
 /**
  * What `cdk-durable local …` asks for.
@@ -78,6 +81,11 @@ Options:
   --execution-timeout <s>   durable execution timeout in seconds (default: 86400)
   --timeout <s>             function timeout in seconds (default: 60)
   --verbose                 log service activity to stderr
+  --save-history <file>     write the execution's history (saved-history JSON) when the run ends
+
+Other commands:
+  cdk-durable replay --help          replay recorded executions against new code
+  cdk-durable history export --help  save an execution's history as JSON
   -h, --help                show this help
 `;
 
@@ -203,9 +211,16 @@ const processOutput: CliOutput = {
  * const code = await runCli(['local', 'dist/orders.js', '--input', '{"orderId":"42"}']);
  */
 export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+  if (argv[0] === 'replay') return runReplay(argv.slice(1), output);
+  if (argv[0] === 'history' && argv[1] === 'export') return runHistoryExport(argv.slice(2), output);
+  const { rest: localArgv, value: saveHistory } = takeSaveHistory(argv);
+  if (saveHistory === '') {
+    output.write('stderr', 'error: Option --save-history needs a file, e.g. --save-history histories/order-1.json.\n');
+    return 1;
+  }
   let args: CliArguments;
   try {
-    args = parseCliArguments(argv);
+    args = parseCliArguments(localArgv);
   } catch (error) {
     if (error instanceof UsageError) {
       output.write('stderr', `error: ${error.message}\n\n${USAGE}`);
@@ -240,6 +255,11 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     const run = await service.run(`${name}:live`, args.input === undefined ? undefined : JSON.parse(args.input), {
       executionName: args.executionName,
     });
+    if (saveHistory !== undefined) {
+      fs.mkdirSync(path.dirname(path.resolve(saveHistory)), { recursive: true });
+      fs.writeFileSync(saveHistory, await exportHistory(service.client(), run.executionArn, { virtualClock: !args.realTime }));
+      output.write('stderr', `Saved the execution's history to ${saveHistory}\n`);
+    }
     output.write('stdout', formatRun(run));
     output.write('stdout', formatMetrics(service.metrics()));
     return run.status === 'SUCCEEDED' ? 0 : 1;
@@ -250,6 +270,18 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
   } finally {
     await service.stop();
   }
+}
+
+/** Takes `--save-history <file>` (or `=file`) out of the arguments of `local`. */
+function takeSaveHistory(argv: readonly string[]): { rest: string[]; value?: string } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--save-history') value = argv[++i] ?? '';
+    else if (argv[i].startsWith('--save-history=')) value = argv[i].slice('--save-history='.length);
+    else rest.push(argv[i]);
+  }
+  return { rest, value };
 }
 
 /** A function name derived from the file name (`src/place-order.ts` → `place-order`). */

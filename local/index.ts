@@ -74,3 +74,16 @@ export {
   type OperationRow,
   type ExecutionSummaryView,
 } from './viewer';
+export {
+  replayHistories,
+  exportHistory,
+  formatReplayReport,
+  formatReplayReports,
+  ReplayInputError,
+  ReplayCodeError,
+  type ReplayCodeSource,
+  type ReplayDivergence,
+  type ReplayedOperation,
+  type ReplayOptions,
+  type ReplayReport,
+} from './replay';

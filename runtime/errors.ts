@@ -94,9 +94,38 @@ export class NonDeterministicError extends DurableError {
     readonly recorded: string | undefined,
     /** The value the code asked for. */
     readonly requested: string | undefined,
+    /**
+     * Where it happened and both sides in full, for tools such as the replay gate; also recorded
+     * as the error's `ErrorData` (JSON), so it survives the trip through the handler output.
+     */
+    readonly details?: NonDeterminismDetails,
   ) {
-    super(message);
+    super(message, details === undefined ? {} : { errorData: JSON.stringify(details) });
   }
+}
+
+/**
+ * The structured description of a {@link NonDeterministicError} (its `ErrorData`, as JSON).
+ *
+ * @example
+ * const details = JSON.parse(error.ErrorData) as NonDeterminismDetails;
+ * console.log(details.position, details.recordedOperation?.Name, details.requestedOperation?.Name);
+ */
+export interface NonDeterminismDetails {
+  readonly operationId: string;
+  readonly field: 'Type' | 'Name' | 'SubType' | 'BranchName';
+  readonly recorded?: string;
+  readonly requested?: string;
+  /** Human description of the place, e.g. `operation #2 of the root context`. */
+  readonly where: string;
+  /** 1-based position of the operation in its context (absent for a batch branch's name). */
+  readonly position?: number;
+  /** The recorded operation's identity. */
+  readonly recordedOperation?: { readonly Type?: string; readonly Name?: string; readonly SubType?: string };
+  /** What the code asked for at that place. */
+  readonly requestedOperation?: { readonly Type?: string; readonly Name?: string; readonly SubType?: string };
+  /** The call stack when the code asked for it (its first frames outside the runtime are the user's call site). */
+  readonly stack?: readonly string[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { MAX_ERROR_UPDATE_BYTES, toErrorObject, truncateErrorToFit } from './err
 import { DurableError, SerdesError } from './errors';
 import { jsonWithoutLoss } from './serdes';
 import { CheckpointQueue } from './invocation/checkpoint-queue';
-import { parseInput, parseInvocationEvent, type DurableInvocationEvent, type DurableInvocationOutput } from './invocation/event';
+import { parseInput, parseInvocationEvent, REPLAY_ONLY_EVENT_KEY, type DurableInvocationEvent, type DurableInvocationOutput } from './invocation/event';
 import { ExecutionState } from './invocation/execution-state';
 import type { InvocationRuntime } from './invocation/runtime';
 import { classifyServiceError } from './invocation/service-errors';
@@ -169,6 +169,7 @@ async function runInvocation(
     queue,
     suspension,
     termination,
+    replayOnly: event[REPLAY_ONLY_EVENT_KEY] === true,
   };
   const root = new DurableContextImpl(runtime, {
     idBase: undefined,

@@ -64,6 +64,7 @@ export {
   InvokeError,
   MapError,
   NonDeterministicError,
+  type NonDeterminismDetails,
   NotDurableInvocationError,
   OperationAbortedError,
   ParallelError,

@@ -9,6 +9,7 @@ import { MAX_DURATION_SECONDS } from '../core/limits';
 import { consoleLogger } from '../http/logger';
 import { LocalDurableService, type ExecutionRun, type RegisteredFunction } from '../local-service';
 import { formatMetrics } from '../observability';
+import { exportHistory } from '../replay/export-history';
 import { jsonText, parseOptions, UsageError, wholeNumber } from './arguments';
 import { CallbackConsole, startCallbackPrompt } from './callback-console';
 import { findAssemblyFunction } from './cloud-assembly';
@@ -51,6 +52,7 @@ Options:
                                also host a plain (non-durable) function for ctx.invoke (repeatable)
   --durable-function <name>=<file>
                                also host a durable function for ctx.invoke, as <name>:live (repeatable)
+  --save-history <file>        write the execution's history (saved-history JSON) when the run ends
   --verbose                    log service activity to stderr
   -h, --help                   show this help
 
@@ -89,6 +91,8 @@ export interface LocalRunArguments {
   /** true / false when asked for; undefined: decide by whether stdin is a terminal. */
   readonly interactive?: boolean;
   readonly verbose: boolean;
+  /** Where to write the execution's history when the run ends (`--save-history`). */
+  readonly saveHistory?: string;
   /** Further functions to host as chained-invoke targets (`--plain-function`, `--durable-function`). */
   readonly targets?: readonly CliTargetFunction[];
 }
@@ -143,7 +147,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalRunArguments 
   const options = parseOptions('local', args, {
     values: [
       '--input', '--handler', '--execution-name', '--execution-timeout', '--timeout', '--app', '--function',
-      '--runtime', '--env-file', '--max-invocation-errors', '--port',
+      '--runtime', '--env-file', '--max-invocation-errors', '--port', '--save-history',
     ],
     repeated: ['--env'],
     flags: ['--real-time', '--fresh-process', '--verbose', '--bundled', '--interactive', '--no-prompt'],
@@ -198,6 +202,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalRunArguments 
     port: wholeNumber(values, '--port', 1, 65_535, 'a port'),
     interactive: flags.has('--interactive') ? true : flags.has('--no-prompt') ? false : undefined,
     verbose: flags.has('--verbose'),
+    ...(values.get('--save-history') !== undefined ? { saveHistory: values.get('--save-history') } : {}),
     ...(targets.length > 0 ? { targets } : {}),
   };
 }
@@ -270,6 +275,11 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     const run: ExecutionRun = await service.waitForExecution(arn);
     output.write('stdout', formatRun(run));
     output.write('stdout', formatMetrics(service.metrics()));
+    if (args.saveHistory !== undefined) {
+      fs.mkdirSync(path.dirname(path.resolve(args.saveHistory)), { recursive: true });
+      fs.writeFileSync(args.saveHistory, await exportHistory(service.client(), run.executionArn, { virtualClock: !args.realTime }));
+      output.write('stderr', `Saved the execution's history to ${args.saveHistory}\n`);
+    }
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     if (stoppedBy !== undefined) {

@@ -1,5 +1,5 @@
 import type { Operation, OperationType, OperationUpdate } from '@aws-sdk/client-lambda';
-import { NonDeterministicError, OperationAbortedError } from '../errors';
+import { NonDeterministicError, OperationAbortedError, type NonDeterminismDetails } from '../errors';
 import type { InvocationRuntime } from '../invocation/runtime';
 import type { ContextScope } from './context-scope';
 
@@ -55,7 +55,11 @@ export function recordedOperation(host: OperationHost, identity: OperationIdenti
   ];
   for (const [field, was, now] of checks) {
     if ((was ?? undefined) === (now ?? undefined)) continue;
-    throw nonDeterminism(host, identity.Id, field, was, now, `operation #${position} of ${host.scope.description}`);
+    throw nonDeterminism(host, identity.Id, field, was, now, `operation #${position} of ${host.scope.description}`, {
+      position,
+      recordedOperation: { Type: recorded.Type, Name: recorded.Name, SubType: recorded.SubType },
+      requestedOperation: { Type: identity.Type, Name: identity.Name, SubType: identity.SubType },
+    });
   }
   return recorded;
 }
@@ -68,8 +72,10 @@ export function nonDeterminism(
   recorded: string | undefined,
   requested: string | undefined,
   where: string,
+  identities: Pick<NonDeterminismDetails, 'position' | 'recordedOperation' | 'requestedOperation'> = {},
 ): NonDeterministicError {
   const show = (value: string | undefined) => (value === undefined ? '(none)' : JSON.stringify(value));
+  const details: NonDeterminismDetails = { operationId: id, field, recorded, requested, where, ...identities, stack: callStack() };
   const error = new NonDeterministicError(
     `Non-deterministic execution: ${where} (id ${id}) has ${field} ${show(recorded)} in the execution history ` +
       `but the code now asks for ${show(requested)}. The workflow code changed while this execution was in flight, ` +
@@ -80,9 +86,30 @@ export function nonDeterminism(
     field,
     recorded,
     requested,
+    details,
   );
   host.runtime.termination.terminate({ kind: 'fail', error });
   return error;
+}
+
+/**
+ * The frames of the current call stack below {@link nonDeterminism}: deep enough to reach the
+ * workflow line that asked for the operation, past the runtime's own frames.
+ */
+function callStack(): string[] {
+  const limit = Error.stackTraceLimit;
+  const holder: { stack?: string } = {};
+  try {
+    Error.stackTraceLimit = 40;
+    Error.captureStackTrace(holder, nonDeterminism);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return (holder.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '));
 }
 
 /** Throws when the context is aborted: an aborted context starts nothing new. */

@@ -12,7 +12,18 @@ export interface DurableInvocationEvent {
   readonly DurableExecutionArn: string;
   readonly CheckpointToken: string;
   readonly InitialExecutionState?: { readonly Operations?: Operation[]; readonly NextMarker?: string };
+  /** Set only by the replay gate (see {@link REPLAY_ONLY_EVENT_KEY}); the service never sends it. */
+  readonly [REPLAY_ONLY_EVENT_KEY]?: boolean;
 }
+
+/**
+ * The event field with which `cdk-durable replay` asks for a replay-only invocation: the workflow
+ * replays its recorded operations, but no step function (nor waitForCallback submitter) runs;
+ * an attempt that would run one waits on the service instead, so the invocation ends PENDING
+ * there. The durable-execution service never sends this field. The replay gate also looks for
+ * this exact string in a bundle to know its runtime honours it.
+ */
+export const REPLAY_ONLY_EVENT_KEY = 'CdkDurableFunctionReplayOnly';
 
 /**
  * What a durable handler returns (protocol.md §1.3).
@@ -47,6 +58,7 @@ export function parseInvocationEvent(event: unknown): DurableInvocationEvent {
     DurableExecutionArn: arn,
     CheckpointToken: token,
     InitialExecutionState: { Operations: Array.isArray(state?.Operations) ? state.Operations : [], NextMarker: state?.NextMarker },
+    ...((event as Record<string, unknown>)[REPLAY_ONLY_EVENT_KEY] === true ? { [REPLAY_ONLY_EVENT_KEY]: true } : {}),
   };
 }
 

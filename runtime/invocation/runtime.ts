@@ -21,4 +21,9 @@ export interface InvocationRuntime {
   readonly queue: CheckpointQueue;
   readonly suspension: Suspension;
   readonly termination: Termination;
+  /**
+   * True in a replay-only invocation (the replay gate): step functions and waitForCallback
+   * submitters never run; an attempt that would run one waits on the service instead.
+   */
+  readonly replayOnly?: boolean;
 }

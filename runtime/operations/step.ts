@@ -132,6 +132,8 @@ class StepRun<T> {
         else started.catch(() => undefined);
       }
       if (runtime.termination.terminated) return new Promise<T>(() => undefined);
+      // Not awaited: the attempt's work ends here (finally), so the invocation can suspend.
+      if (runtime.replayOnly) return this.holdForReplay();
       // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
       // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
       throwIfAborted(this.ctx, this.what);
@@ -167,6 +169,17 @@ class StepRun<T> {
     } finally {
       endWork();
     }
+  }
+
+  /**
+   * Replay-only invocation (the replay gate): the function must not run. Its START, if this
+   * attempt sends one, is already queued, so the gate sees the operation; the step then waits on
+   * the service for good, which lets the rest of the workflow replay as far as it can before the
+   * invocation suspends.
+   */
+  private holdForReplay(): Promise<T> {
+    this.ctx.runtime.suspension.addServiceWait(undefined);
+    return new Promise<T>(() => undefined);
   }
 
   private async recordSuccess(value: T): Promise<T> {

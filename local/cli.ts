@@ -16,6 +16,8 @@ import { exitWith } from './exit-code';
 import { consoleLogger } from './http/logger';
 import { ExecutionRun, LocalDurableService } from './local-service';
 import { formatMetrics } from './observability';
+import { runView, untilInterrupted } from './cli-commands/view';
+import { localServiceSource, startViewer } from './viewer';
 
 /**
  * What `cdk-durable local …` asks for.
@@ -38,6 +40,8 @@ export interface LocalRunArguments {
   /** Function timeout in seconds. */
   readonly timeout?: number;
   readonly verbose: boolean;
+  /** Serve the execution viewer while the execution runs, and keep it up until Ctrl-C. */
+  readonly ui?: boolean;
 }
 
 /**
@@ -78,11 +82,15 @@ Options:
   --execution-timeout <s>   durable execution timeout in seconds (default: 86400)
   --timeout <s>             function timeout in seconds (default: 60)
   --verbose                 log service activity to stderr
+  --ui                      serve the execution viewer on 127.0.0.1 (URL on stderr) until Ctrl-C
+
+       cdk-durable view <history.json…> | --region <r> --function <name[:alias]>
+Serves the execution viewer over saved histories or a deployed function (cdk-durable view --help).
   -h, --help                show this help
 `;
 
 const VALUE_OPTIONS = new Set(['--input', '--handler', '--execution-name', '--execution-timeout', '--timeout']);
-const FLAG_OPTIONS = new Set(['--real-time', '--fresh-process', '--verbose']);
+const FLAG_OPTIONS = new Set(['--real-time', '--fresh-process', '--verbose', '--ui']);
 
 /**
  * Parses `process.argv.slice(2)`.
@@ -98,7 +106,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   const [command, ...rest] = argv;
   if (command !== 'local') {
-    throw new UsageError(`Unknown command '${command}'. The only command is 'local': cdk-durable local <bundle.js | entry.ts>.`);
+    throw new UsageError(`Unknown command '${command}'. The commands are 'local' (cdk-durable local <bundle.js | entry.ts>) and 'view' (cdk-durable view --help).`);
   }
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -166,6 +174,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     executionTimeout: seconds(values, '--execution-timeout', MAX_DURATION_SECONDS),
     timeout: seconds(values, '--timeout', 900),
     verbose: flags.has('--verbose'),
+    ui: flags.has('--ui'),
   };
 }
 
@@ -203,6 +212,7 @@ const processOutput: CliOutput = {
  * const code = await runCli(['local', 'dist/orders.js', '--input', '{"orderId":"42"}']);
  */
 export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
+  if (argv[0] === 'view') return runView(argv.slice(1), { write: (stream, text) => output.write(stream, text) });
   let args: CliArguments;
   try {
     args = parseCliArguments(argv);
@@ -237,11 +247,17 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
       executionTimeout: args.executionTimeout,
       timeout: args.timeout,
     });
+    const viewer = args.ui ? await startViewer({ source: localServiceSource(service, [name]), title: `${name} (local service)` }) : undefined;
+    if (viewer) output.write('stderr', `Execution viewer: ${viewer.url}  (Ctrl-C to stop)\n`);
     const run = await service.run(`${name}:live`, args.input === undefined ? undefined : JSON.parse(args.input), {
       executionName: args.executionName,
     });
     output.write('stdout', formatRun(run));
     output.write('stdout', formatMetrics(service.metrics()));
+    if (viewer) {
+      await untilInterrupted();
+      await viewer.close();
+    }
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -29,6 +29,7 @@ import { ExecutionFigures, runExecution } from './harness/execution';
 import { describeMachine, machineSlug } from './harness/machine';
 import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from './harness/report';
 import { TrafficMeter } from './harness/traffic';
+import { formatViewerBench } from './harness/viewer';
 import { RUNTIMES, RuntimeName, Workload, WORKLOADS } from './workloads/catalog';
 
 const LAYOUT =
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
     table,
   };
   process.stdout.write(`\n${table}\n\n`);
+  if (options.only === undefined || options.only.has('viewer')) process.stdout.write(await formatViewerBench(progress));
   progress(`bench: done in ${results.durationSeconds} s; load at end ${results.loadAverageAtEnd.join(' ')}`);
   if (options.write) {
     const file = options.out ?? path.join(__dirname, 'results', `${startedAt.toISOString().slice(0, 10)}-${machineSlug(machine)}.json`);

@@ -248,6 +248,8 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
       timeout: args.timeout,
     });
     const viewer = args.ui ? await startViewer({ source: localServiceSource(service, [name]), title: `${name} (local service)` }) : undefined;
+    // Listen for Ctrl-C from the moment the URL is shown, so it always closes the viewer cleanly.
+    const interrupted = viewer ? untilInterrupted() : undefined;
     if (viewer) output.write('stderr', `Execution viewer: ${viewer.url}  (Ctrl-C to stop)\n`);
     const run = await service.run(`${name}:live`, args.input === undefined ? undefined : JSON.parse(args.input), {
       executionName: args.executionName,
@@ -255,7 +257,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     output.write('stdout', formatRun(run));
     output.write('stdout', formatMetrics(service.metrics()));
     if (viewer) {
-      await untilInterrupted();
+      await interrupted;
       await viewer.close();
     }
     return run.status === 'SUCCEEDED' ? 0 : 1;

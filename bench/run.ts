@@ -70,7 +70,7 @@ function parseOptions(): Options {
     return n;
   };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
-  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup']);
+  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'viewer']);
   for (const id of only ?? []) {
     if (!known.has(id)) {
       throw new BenchmarkFailure(`--only: unknown workload '${id}'; choose from ${[...known].join(', ')}.`);

@@ -53,7 +53,8 @@ let browser: Browser;
 
 /** Starts a long-running command in the app and resolves once it prints the viewer's URL. */
 function serve(args: readonly string[]): Promise<Served> {
-  const child = spawn('npx', ['--no-install', 'cdk-durable', ...args], { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // In its own process group, so Ctrl-C can reach every process of it, as a terminal's does.
+  const child = spawn('npx', ['--no-install', 'cdk-durable', ...args], { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   return new Promise((resolve, reject) => {
     const look = (chunk: Buffer): void => {
@@ -67,11 +68,12 @@ function serve(args: readonly string[]): Promise<Served> {
   });
 }
 
-/** Ctrl-C, then the exit code. */
+/** Ctrl-C (SIGINT to the command's process group, as a terminal sends it), then the exit code. */
 function interrupt(served: Served): Promise<number | null> {
   return new Promise((resolve) => {
+    if (served.child.exitCode !== null) return resolve(served.child.exitCode);
     served.child.once('exit', (code) => resolve(code));
-    served.child.kill('SIGINT');
+    process.kill(-(served.child.pid as number), 'SIGINT');
   });
 }
 
@@ -94,7 +96,13 @@ async function checkServed(served: Served, executionName: RegExp): Promise<void>
   expect(page.type).toMatch(/text\/html/);
   expect(page.body).toContain('/assets/viewer.js');
   expect((await get(`${served.url}assets/viewer.js`)).status).toBe(200);
-  const list = JSON.parse((await get(`${served.url}api/executions`)).body) as { executions: Array<{ arn: string; name: string; status: string }> };
+  // `local --ui` serves the page while the execution runs: wait for it to end.
+  let list: { executions: Array<{ arn: string; name: string; status: string }> } = { executions: [] };
+  for (let i = 0; i < 600; i++) {
+    list = JSON.parse((await get(`${served.url}api/executions`)).body) as typeof list;
+    if (list.executions.length > 0 && list.executions[0].status !== 'RUNNING') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   expect(list.executions).toHaveLength(1);
   expect(list.executions[0].status).toBe('SUCCEEDED');
   expect(list.executions[0].name).toMatch(executionName);

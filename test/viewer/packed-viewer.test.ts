@@ -5,15 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
+import * as path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { createPackedApp, type PackedApp } from '../support/packed-app';
 import { launchChromium } from '../support/browser';
 
 jest.setTimeout(10 * 60_000);
 
-const WORKFLOW = `import { DurableContext, Duration } from 'cdk-durable-function/runtime';
+const WORKFLOW = `import { Duration, withDurableExecution } from 'cdk-durable-function/runtime';
 
-export async function handler(input: { orderId: string }, ctx: DurableContext) {
+export const handler = withDurableExecution(async (input: { orderId: string }, ctx) => {
   const order = await ctx.step('load', async () => ({ id: input.orderId, note: '<script>alert(1)</script>' }));
   await ctx.wait('cool-off', Duration.minutes(5));
   const batch = await ctx.parallel('fulfil', [
@@ -21,7 +22,7 @@ export async function handler(input: { orderId: string }, ctx: DurableContext) {
     { name: 'ship', func: async (branch) => branch.step('ship', async () => 'shipped ' + order.id) },
   ]);
   return batch.getResults();
-}
+});
 `;
 
 // Saves one run's history the way the README shows: GetDurableExecution plus its events.
@@ -53,8 +54,8 @@ let browser: Browser;
 
 /** Starts a long-running command in the app and resolves once it prints the viewer's URL. */
 function serve(args: readonly string[]): Promise<Served> {
-  // In its own process group, so Ctrl-C can reach every process of it, as a terminal's does.
-  const child = spawn('npx', ['--no-install', 'cdk-durable', ...args], { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // The installed bin itself (what `npx cdk-durable` runs), so its own exit code is seen after Ctrl-C.
+  const child = spawn(path.join(app.dir, 'node_modules', '.bin', 'cdk-durable'), args, { cwd: app.dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   return new Promise((resolve, reject) => {
     const look = (chunk: Buffer): void => {
@@ -68,12 +69,12 @@ function serve(args: readonly string[]): Promise<Served> {
   });
 }
 
-/** Ctrl-C (SIGINT to the command's process group, as a terminal sends it), then the exit code. */
+/** Ctrl-C, then the exit code. */
 function interrupt(served: Served): Promise<number | null> {
   return new Promise((resolve) => {
     if (served.child.exitCode !== null) return resolve(served.child.exitCode);
     served.child.once('exit', (code) => resolve(code));
-    process.kill(-(served.child.pid as number), 'SIGINT');
+    served.child.kill('SIGINT');
   });
 }
 
@@ -160,5 +161,5 @@ test('npx cdk-durable view <history.json> serves a saved history', async () => {
 test('npx cdk-durable view explains a bad command line', () => {
   const result = app.run('npx', ['--no-install', 'cdk-durable', 'view', '--function', 'orders']);
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain('--function needs --region');
+  expect(result.stderr).toContain('Give history files, or --region (or --endpoint) with --function.');
 });

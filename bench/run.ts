@@ -10,9 +10,10 @@
  * expected value, so both runtimes are shown to compute the same thing; any mismatch or failed
  * execution stops the run with exit code 1.
  *
- * Options: `--only steps-200,map-1000` (workload ids; `startup` for bundle size and cold start),
- * `--reps N` (executions per workload and runtime, overriding the catalog), `--cold-starts N`
- * (default 10), `--out FILE` (results file), `--no-write`.
+ * Options: `--only steps-200,map-1000` (workload ids; `startup` for bundle size and cold start,
+ * `test-loop` for the workflow-test loop), `--reps N` (executions per workload and runtime,
+ * overriding the catalog), `--cold-starts N` (default 10), `--test-loop-rounds N` (default 5),
+ * `--out FILE` (results file), `--no-write`.
  *
  * @example
  * npm run bench
@@ -27,7 +28,9 @@ import { bundleWorkload } from './harness/bundle';
 import { measureStartup, StartupFigures } from './harness/cold-start';
 import { ExecutionFigures, runExecution } from './harness/execution';
 import { describeMachine, machineSlug } from './harness/machine';
+import { protocolMinimum } from './harness/protocol-minimum';
 import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from './harness/report';
+import { measureTestLoop, TestLoopResult } from './harness/test-loop';
 import { TrafficMeter } from './harness/traffic';
 import { formatViewerBench } from './harness/viewer';
 import { RUNTIMES, RuntimeName, Workload, WORKLOADS } from './workloads/catalog';
@@ -47,6 +50,7 @@ interface Options {
   readonly only: ReadonlySet<string> | undefined;
   readonly reps: number | undefined;
   readonly coldStarts: number;
+  readonly testLoopRounds: number;
   readonly out: string | undefined;
   readonly write: boolean;
 }
@@ -57,6 +61,7 @@ function parseOptions(): Options {
       only: { type: 'string' },
       reps: { type: 'string' },
       'cold-starts': { type: 'string' },
+      'test-loop-rounds': { type: 'string' },
       out: { type: 'string' },
       'no-write': { type: 'boolean' },
     },
@@ -70,7 +75,7 @@ function parseOptions(): Options {
     return n;
   };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
-  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'viewer']);
+  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'test-loop', 'viewer']);
   for (const id of only ?? []) {
     if (!known.has(id)) {
       throw new BenchmarkFailure(`--only: unknown workload '${id}'; choose from ${[...known].join(', ')}.`);
@@ -80,6 +85,7 @@ function parseOptions(): Options {
     only,
     reps: positive(values.reps, 'reps'),
     coldStarts: positive(values['cold-starts'], 'cold-starts') ?? 10,
+    testLoopRounds: positive(values['test-loop-rounds'], 'test-loop-rounds') ?? 5,
     out: values.out,
     write: values['no-write'] !== true,
   };
@@ -115,6 +121,7 @@ async function main(): Promise<void> {
   const svc = await LocalDurableService.start({ handlerOutput: output.sink, onRequest: meter.observer });
   const workloads: WorkloadResult[] = [];
   const startup: Partial<Record<RuntimeName, StartupFigures>> = {};
+  let testLoop: TestLoopResult | undefined;
   try {
     for (const workload of WORKLOADS.filter((w) => options.only === undefined || options.only.has(w.id))) {
       workloads.push(await runWorkload(svc, meter, output, workload, options.reps ?? workload.repetitions, buildDir));
@@ -123,11 +130,15 @@ async function main(): Promise<void> {
       progress('startup: bundle size and cold start of a one-step workflow');
       Object.assign(startup, await measureStartup(svc, buildDir, options.coldStarts, progress));
     }
+    if (options.only === undefined || options.only.has('test-loop')) {
+      progress(`test-loop: five workflow tests per run, ${options.testLoopRounds} runs per mode, each in a fresh process`);
+      testLoop = await measureTestLoop(buildDir, options.testLoopRounds, progress);
+    }
   } finally {
     await svc.stop();
   }
 
-  const table = formatTable(workloads, startup);
+  const table = formatTable(workloads, startup, testLoop);
   const results: BenchmarkResults = {
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
@@ -136,6 +147,7 @@ async function main(): Promise<void> {
     layout: LAYOUT,
     workloads,
     startup,
+    ...(testLoop !== undefined ? { testLoop } : {}),
     table,
   };
   process.stdout.write(`\n${table}\n\n`);
@@ -159,7 +171,8 @@ async function runWorkload(
   repetitions: number,
   buildDir: string,
 ): Promise<WorkloadResult> {
-  progress(`${workload.id}: ${workload.title}, ${repetitions} execution(s) per runtime`);
+  const minimum = protocolMinimum(workload);
+  progress(`${workload.id}: ${workload.title}, ${repetitions} execution(s) per runtime; protocol minimum ${minimum.calls} checkpoint calls (${minimum.derivation})`);
   const bundles = {} as Record<RuntimeName, string>;
   for (const runtime of RUNTIMES) {
     const built = await bundleWorkload(`bench/workloads/${runtime}/${workload.entry}.ts`, path.join(buildDir, `${runtime}-${workload.entry}.js`), 'external');
@@ -192,6 +205,7 @@ async function runWorkload(
     input: workload.input,
     repetitions,
     summaries: { ours: summarizeRuntime(workload, executions.ours), official: summarizeRuntime(workload, executions.official) },
+    protocolMinimum: minimum,
     executions: {
       ours: executions.ours.map(({ result: _result, ...rest }) => rest),
       official: executions.official.map(({ result: _result, ...rest }) => rest),

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Annotations, RemovalPolicy, Stack, type Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -7,11 +8,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { BUNDLE_LAMBDA_HANDLER, DurableBundling } from './bundling';
+import { BUNDLE_LAMBDA_HANDLER, DEFAULT_EXTERNAL_MODULES, DurableBundling } from './bundling';
 import { DurableFunctionValidationError, DurableFunctionWiringError } from './errors';
 import {
+  DELETE_EXECUTION_ACTION,
   INVOKE_ACTION,
   LIST_EXECUTIONS_ACTION,
+  PAUSE_EXECUTION_ACTIONS,
   READ_EXECUTION_ACTIONS,
   SEND_CALLBACK_ACTIONS,
   STOP_EXECUTION_ACTION,
@@ -20,19 +23,21 @@ import {
 } from './private/arns';
 import { assertEntryExports, resolveEntry } from './private/entry-check';
 import { attachExecutionPolicy, dropBroadManagedPolicies } from './private/execution-role';
+import { packageManagerOf } from './private/node-modules';
 import { assertRuntimeChoice, importsOfficialRuntime } from './private/official-runtime';
 import { findProjectRoot, projectRelative } from './private/project-root';
 import { QualifiedWiringCheck } from './private/qualified-wiring';
 import { resolveRuntimeEntry } from './private/runtime-entry';
 import {
   DEFAULT_ALIAS_NAME,
-  DEFAULT_EXECUTION_TIMEOUT,
   DEFAULT_HANDLER_EXPORT,
-  DEFAULT_RETENTION_PERIOD,
+  resolveDurableSettings,
   validateAliasName,
+  validateBundlingOptions,
   validateExecutionTimeout,
   validateHandlerName,
   validateInvocationTimeout,
+  validateKnownProps,
   validateRetentionPeriod,
   validateRuntime,
 } from './private/validation';
@@ -155,10 +160,12 @@ export class DurableFunction extends lambda.Function {
    */
   constructor(scope: Construct, id: string, props: DurableFunctionProps) {
     const where = scope.node.path === '' ? id : `${scope.node.path}/${id}`;
+    validateKnownProps(where, props);
+    validateBundlingOptions(where, props.bundling);
     const {
-      entry, handler, runtime: runtimeProp, executionTimeout: executionTimeoutProp, retentionPeriod: retentionPeriodProp,
-      durableStateKey, aliasName: aliasNameProp, bundling, events,
-      invokeGrantScope, versionCleanup, durableRuntime,
+      entry, handler, runtime: runtimeProp, executionTimeout: _executionTimeout, retentionPeriod: _retentionPeriod,
+      durableConfig: _durableConfig, durableStateKey, aliasName: aliasNameProp, bundling, events, projectRoot: projectRootProp,
+      depsLockFilePath, invokeGrantScope, versionCleanup, durableRuntime,
       // Applied to the alias below: on the function they would configure `$LATEST`.
       onFailure, onSuccess, maxEventAge, retryAttempts,
       currentVersionOptions,
@@ -167,8 +174,7 @@ export class DurableFunction extends lambda.Function {
 
     const runtime = runtimeProp ?? lambda.Runtime.NODEJS_24_X;
     const exportName = handler ?? DEFAULT_HANDLER_EXPORT;
-    const executionTimeout = executionTimeoutProp ?? DEFAULT_EXECUTION_TIMEOUT;
-    const retentionPeriod = retentionPeriodProp ?? DEFAULT_RETENTION_PERIOD;
+    const { executionTimeout, retentionPeriod } = resolveDurableSettings(where, props);
     const aliasName = aliasNameProp ?? DEFAULT_ALIAS_NAME;
     const officialRuntime = durableRuntime === DurableRuntime.AWS_DURABLE_EXECUTION_SDK;
     validateRuntime(where, runtime);
@@ -179,13 +185,19 @@ export class DurableFunction extends lambda.Function {
     validateAliasName(where, aliasName);
 
     const entryPath = resolveEntry(where, entry);
-    const projectRoot = bundling?.projectRoot !== undefined ? path.resolve(bundling.projectRoot) : findProjectRoot(entryPath);
+    const projectRoot = resolveProjectRoot(where, entryPath, projectRootProp, bundling?.projectRoot, depsLockFilePath);
     // Skipped with the bundling itself when this stack is not being synthesized (cdk deploy OtherStack).
     if (Stack.of(scope).bundlingRequired) {
-      assertEntryExports(where, entryPath, exportName, projectRoot);
-      assertRuntimeChoice(where, projectRelative(projectRoot, entryPath), importsOfficialRuntime(where, entryPath, projectRoot), officialRuntime);
+      const found = assertEntryExports(where, entryPath, exportName, projectRoot, {
+        loader: bundling?.loader,
+        tsconfig: bundling?.tsconfig !== undefined ? path.resolve(bundling.tsconfig) : undefined,
+      });
+      assertRuntimeChoice(where, projectRelative(projectRoot, entryPath), importsOfficialRuntime(found.packageImports), officialRuntime);
     }
 
+    const sourceMap = bundling?.sourceMap ?? false;
+    // Bundling runs inside super(), before `this` can take annotations.
+    const bundlingWarnings: string[] = [];
     // Without a role prop, lambda.Function creates the role at `<id>/ServiceRole`, as for any function;
     // its broad managed policies are replaced by scoped statements below.
     super(scope, id, {
@@ -198,17 +210,42 @@ export class DurableFunction extends lambda.Function {
         runtimePath: resolveRuntimeEntry(),
         projectRoot,
         runtime,
-        minify: bundling?.minify ?? false,
-        sourceMap: bundling?.sourceMap ?? false,
-        externalModules: bundling?.externalModules ?? [],
+        minify: bundling?.minify ?? true,
+        sourceMap,
+        sourceMapMode: bundling?.sourceMapMode,
+        sourcesContent: bundling?.sourcesContent,
+        keepNames: bundling?.keepNames,
+        externalModules: bundling?.externalModules ?? (bundling?.bundleAwsSDK === true ? [] : DEFAULT_EXTERNAL_MODULES),
         define: bundling?.define ?? {},
+        format: bundling?.format,
+        target: bundling?.target,
+        loader: bundling?.loader,
+        tsconfig: bundling?.tsconfig !== undefined ? path.resolve(bundling.tsconfig) : undefined,
+        mainFields: bundling?.mainFields,
+        banner: bundling?.banner,
+        footer: bundling?.footer,
+        charset: bundling?.charset,
+        inject: bundling?.inject?.map((file) => path.resolve(file)),
+        metafile: bundling?.metafile,
+        nodeModules: bundling?.nodeModules,
+        depsLockFilePath: depsLockFilePath !== undefined ? path.resolve(depsLockFilePath) : undefined,
+        commandHooks: bundling?.commandHooks,
         ...(officialRuntime ? { wrapWithRuntime: false } : {}),
+      }, {
+        assetHash: bundling?.assetHash,
+        onWarnings: (warnings) => bundlingWarnings.push(...warnings),
       }),
       durableConfig: { executionTimeout, retentionPeriod },
       // An execution runs on the version that started it for up to executionTimeout: a deploy must
       // not delete that version. Old versions go through `versionCleanup`.
       currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN, ...currentVersionOptions },
     });
+    const logLevel = bundling?.logLevel ?? 'warning';
+    if (logLevel !== 'error' && logLevel !== 'silent') {
+      for (const warning of bundlingWarnings) {
+        Annotations.of(this).addWarningV2('cdk-durable-function:esbuildWarning', `esbuild: ${warning}`);
+      }
+    }
 
     this.executionTimeout = executionTimeout;
     this.retentionPeriod = retentionPeriod;
@@ -239,7 +276,7 @@ export class DurableFunction extends lambda.Function {
       durableStateKey.grantEncryptDecrypt(role);
     }
 
-    if (bundling?.sourceMap === true && functionOptions.environment?.NODE_OPTIONS === undefined) {
+    if (sourceMap && functionOptions.environment?.NODE_OPTIONS === undefined) {
       this.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
     }
 
@@ -629,9 +666,68 @@ export class DurableFunction extends lambda.Function {
     });
   }
 
+  /**
+   * Allows `grantee` to pause and resume this function's executions (an operator during an
+   * incident or a risky deploy): `lambda:PauseDurableExecution` and `lambda:ResumeDurableExecution`
+   * on `<function arn>:*`, which covers every execution of every version. With a
+   * `durableStateKey`, also encrypt with it (the pause and resume reasons are stored encrypted).
+   *
+   * @example
+   * orders.grantPauseExecutions(operatorRole);
+   */
+  public grantPauseExecutions(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...PAUSE_EXECUTION_ACTIONS],
+      resourceArns: [allQualifiersArn(this.functionArn)],
+    });
+    return this.withKeyGrant(grant, (key) => key.grantEncrypt(grantee));
+  }
+
+  /**
+   * Allows `grantee` to delete this function's finished executions with their history and data
+   * (for compliance): `lambda:DeleteDurableExecution` on `<function arn>:*`.
+   *
+   * @example
+   * orders.grantDeleteExecutions(complianceRole);
+   */
+  public grantDeleteExecutions(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [DELETE_EXECUTION_ACTION],
+      resourceArns: [allQualifiersArn(this.functionArn)],
+    });
+  }
+
   private withKeyGrant(grant: iam.Grant, grantOnKey: (key: kms.IKey) => iam.Grant): iam.Grant {
     return this.durableStateKey === undefined ? grant : grant.combine(grantOnKey(this.durableStateKey));
   }
+}
+
+/**
+ * esbuild's working directory: the `projectRoot` prop (or its older place, `bundling.projectRoot`),
+ * else the directory of `depsLockFilePath`, else the nearest directory with a package.json above
+ * the entry.
+ */
+function resolveProjectRoot(where: string, entryPath: string, prop: string | undefined, inBundling: string | undefined,
+  depsLockFilePath: string | undefined): string {
+  if (prop !== undefined && inBundling !== undefined) {
+    throw new DurableFunctionValidationError('projectRoot',
+      `${where}: projectRoot and bundling.projectRoot are both set; give only the projectRoot prop.`);
+  }
+  if (depsLockFilePath !== undefined) {
+    const lockFile = path.resolve(depsLockFilePath);
+    if (!fs.existsSync(lockFile) || !fs.statSync(lockFile).isFile() || packageManagerOf(lockFile) === undefined) {
+      throw new DurableFunctionValidationError('depsLockFilePath',
+        `${where}: depsLockFilePath must be an existing package-lock.json, yarn.lock, pnpm-lock.yaml, bun.lockb or bun.lock, `
+        + `got ${JSON.stringify(depsLockFilePath)} (resolved to ${lockFile}).`);
+    }
+  }
+  const given = prop ?? inBundling;
+  if (given !== undefined) {
+    return path.resolve(given);
+  }
+  return depsLockFilePath !== undefined ? path.dirname(path.resolve(depsLockFilePath)) : findProjectRoot(entryPath);
 }
 
 /** `lambda:InvokeFunction` on `<function arn>:*`, with a resource-based permission on the alias where one is needed. */

@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isExecutionControlCommand, runExecutionControl } from './cli-commands/execution-control';
 import { MAX_DURATION_SECONDS } from './core/limits';
 import { exitWith } from './exit-code';
 import { consoleLogger } from './http/logger';
@@ -69,6 +70,8 @@ export class UsageError extends Error {
  * process.stdout.write(USAGE);
  */
 export const USAGE = `Usage: cdk-durable local <bundle.js | entry.ts> [options]
+       cdk-durable pause|resume|delete <execution-arn> [options]   (see cdk-durable pause --help)
+       cdk-durable view <history.json…> | --region <r> --function <name[:alias]>   (see cdk-durable view --help)
 
 Runs a durable function on the local durable-execution service and prints its status, result and
 operation timeline. Exits 0 when the execution SUCCEEDED, 1 otherwise.
@@ -83,9 +86,6 @@ Options:
   --timeout <s>             function timeout in seconds (default: 60)
   --verbose                 log service activity to stderr
   --ui                      serve the execution viewer on 127.0.0.1 (URL on stderr) until Ctrl-C
-
-       cdk-durable view <history.json…> | --region <r> --function <name[:alias]>
-Serves the execution viewer over saved histories or a deployed function (cdk-durable view --help).
   -h, --help                show this help
 `;
 
@@ -106,7 +106,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   const [command, ...rest] = argv;
   if (command !== 'local') {
-    throw new UsageError(`Unknown command '${command}'. The commands are 'local' (cdk-durable local <bundle.js | entry.ts>) and 'view' (cdk-durable view --help).`);
+    throw new UsageError(`Unknown command '${command}'. Use local, pause, resume, delete or view: cdk-durable local <bundle.js | entry.ts>, cdk-durable pause <execution-arn>, cdk-durable view --help.`);
   }
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -213,6 +213,7 @@ const processOutput: CliOutput = {
  */
 export async function runCli(argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
   if (argv[0] === 'view') return runView(argv.slice(1), { write: (stream, text) => output.write(stream, text) });
+  if (isExecutionControlCommand(argv[0])) return runExecutionControl(argv, output);
   let args: CliArguments;
   try {
     args = parseCliArguments(argv);

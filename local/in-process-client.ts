@@ -7,14 +7,18 @@ import { randomUUID } from 'node:crypto';
 import {
   CallbackTimeoutException,
   CheckpointDurableExecutionCommand,
+  DeleteDurableExecutionCommand,
   DurableExecutionAlreadyStartedException,
   GetDurableExecutionCommand,
   GetDurableExecutionHistoryCommand,
   GetDurableExecutionStateCommand,
   InvalidParameterValueException,
   ListDurableExecutionsByFunctionCommand,
+  PauseDurableExecutionCommand,
   RequestTooLargeException,
+  ResourceConflictException,
   ResourceNotFoundException,
+  ResumeDurableExecutionCommand,
   SendDurableExecutionCallbackFailureCommand,
   SendDurableExecutionCallbackHeartbeatCommand,
   SendDurableExecutionCallbackSuccessCommand,
@@ -39,6 +43,9 @@ export const SUPPORTED_COMMANDS = [
   'SendDurableExecutionCallbackSuccess',
   'SendDurableExecutionCallbackFailure',
   'SendDurableExecutionCallbackHeartbeat',
+  'PauseDurableExecution',
+  'ResumeDurableExecution',
+  'DeleteDurableExecution',
 ] as const;
 
 /** One of {@link SUPPORTED_COMMANDS}. */
@@ -102,6 +109,7 @@ const ERROR_CLASSES: Readonly<Record<ServiceErrorName, ErrorClass>> = {
   CallbackTimeoutException: CallbackTimeoutException as unknown as ErrorClass,
   ResourceNotFoundException: ResourceNotFoundException as unknown as ErrorClass,
   DurableExecutionAlreadyStartedException: DurableExecutionAlreadyStartedException as unknown as ErrorClass,
+  ResourceConflictException: ResourceConflictException as unknown as ErrorClass,
   RequestTooLargeException: RequestTooLargeException as unknown as ErrorClass,
   TooManyRequestsException: TooManyRequestsException as unknown as ErrorClass,
   ServiceException: ServiceException as unknown as ErrorClass,
@@ -117,7 +125,16 @@ const COMMAND_CLASSES: ReadonlyArray<readonly [SupportedCommandName, abstract ne
   ['SendDurableExecutionCallbackSuccess', SendDurableExecutionCallbackSuccessCommand],
   ['SendDurableExecutionCallbackFailure', SendDurableExecutionCallbackFailureCommand],
   ['SendDurableExecutionCallbackHeartbeat', SendDurableExecutionCallbackHeartbeatCommand],
+  ['PauseDurableExecution', PauseDurableExecutionCommand],
+  ['ResumeDurableExecution', ResumeDurableExecutionCommand],
+  ['DeleteDurableExecution', DeleteDurableExecutionCommand],
 ];
+
+/** Commands whose idempotency token the SDK fills in when the caller leaves it out. */
+const CLIENT_TOKEN_COMMANDS = new Set<SupportedCommandName>(['CheckpointDurableExecution', 'PauseDurableExecution', 'ResumeDurableExecution']);
+
+/** Commands the service answers 202 Accepted, as their API models say (protocol.md §9.1). */
+const ACCEPTED_COMMANDS = new Set<SupportedCommandName>(['PauseDurableExecution', 'ResumeDurableExecution', 'DeleteDurableExecution']);
 
 /** Which supported command an object is: by class, or by class name when another copy of the SDK made it. */
 function commandName(command: unknown): SupportedCommandName | undefined {
@@ -200,6 +217,12 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
       case 'SendDurableExecutionCallbackHeartbeat':
         core.sendCallbackHeartbeat(input.CallbackId as string);
         return {};
+      case 'PauseDurableExecution':
+        return core.pauseExecution(input as never);
+      case 'ResumeDurableExecution':
+        return core.resumeExecution(input as never);
+      case 'DeleteDurableExecution':
+        return core.deleteExecution(input as never);
     }
   };
 
@@ -251,7 +274,7 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
       throw lost;
     }
     record({ command: name, attempt, input: deepCopy(input), output: deepCopy(output), applied: true });
-    return Object.assign(output as object, { $metadata: { httpStatusCode: 200, requestId } });
+    return Object.assign(output as object, { $metadata: { httpStatusCode: ACCEPTED_COMMANDS.has(name) ? 202 : 200, requestId } });
   };
 
   const sendPromise = async (command: unknown): Promise<unknown> => {
@@ -261,7 +284,7 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
       throw new TypeError(`The in-process Lambda client does not handle ${ctor}; it handles ${SUPPORTED_COMMANDS.map((c) => `${c}Command`).join(', ')}.`);
     }
     const input = deepCopy(((command as { input?: unknown }).input ?? {}) as Record<string, unknown>);
-    if (name === 'CheckpointDurableExecution' && input.ClientToken === undefined) {
+    if (CLIENT_TOKEN_COMMANDS.has(name) && input.ClientToken === undefined) {
       // The SDK fills the idempotency token once per send; its retries reuse it.
       input.ClientToken = randomUUID();
     }

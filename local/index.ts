@@ -23,10 +23,12 @@ export { FunctionRegistrationError, type HostedFunctionOptions } from './hosting
 export type { OutputSink } from './hosting/sandbox';
 export { consoleLogger, silentLogger, type ServiceLogger } from './http/logger';
 export type { ObservedRequest, RequestObserver } from './http/server';
-export { formatDuration, formatTimeline, summarizeOperations, type OperationSummary } from './timeline';
+export { formatDuration, formatTimeline, summarizeOperations, summarizePauses, type OperationSummary, type PausedSpan } from './timeline';
+export type { PauseOptions, ResumeOptions } from './execution-control';
 export { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan, type FaultRule } from './faults';
 export { RealClock, VirtualClock, type ServiceClock } from './clock';
 export {
+  ControlMessages,
   CoreServiceError,
   DurableServiceCore,
   type CoreDurableConfig,

@@ -31,6 +31,7 @@ import { consoleLogger, ServiceLogger } from './http/logger';
 import { DurableHttpServer, RequestObserver, ResponseDropped } from './http/server';
 import { HttpServiceError } from './http/service-errors';
 import { ExecutionObserver, type LocalFunctionMetrics, type StatusChangeListener } from './observability';
+import { pauseRequest, resumeRequest, type PauseOptions, type ResumeOptions } from './execution-control';
 import { ExecutionScheduler, SchedulerError } from './scheduler';
 import { formatTimeline } from './timeline';
 
@@ -107,6 +108,12 @@ export interface LocalDurableServiceOptions {
    * event Lambda publishes for it; see also {@link LocalDurableService.onExecutionStatusChange}.
    */
   readonly onExecutionStatusChange?: StatusChangeListener;
+
+  /**
+   * How long a deleted execution stays `DELETING` (visible to Get and List) before it is gone, in
+   * ms of the service clock. Default 0: removed as soon as the Delete is answered.
+   */
+  readonly deletionDelayMs?: number;
 }
 
 /**
@@ -203,6 +210,8 @@ export class LocalDurableService {
   private readonly seenClientTokens = new Set<string>();
   /** Executions that started a callback and may still be waiting on one. */
   private readonly callbackExecutions = new Set<string>();
+  /** Executions that were paused and may still be PAUSING or PAUSED. */
+  private readonly pausedExecutions = new Set<string>();
   private releaseCallbackHold: (() => void) | undefined;
   private injector: FaultInjector;
   private server: DurableHttpServer | undefined;
@@ -219,6 +228,7 @@ export class LocalDurableService {
         ...(options.region !== undefined ? { region: options.region } : {}),
         ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
       },
+      deletionDelayMs: options.deletionDelayMs,
     });
     this.observability = new ExecutionObserver(this.core);
     if (options.onExecutionStatusChange !== undefined) {
@@ -397,6 +407,49 @@ export class LocalDurableService {
     return functionName === undefined ? this.observability.metrics() : this.observability.metrics(functionName);
   }
 
+  /**
+   * Pauses an execution (`PauseDurableExecution`, protocol.md §9.4): no invocation starts until it
+   * is resumed, while waits, callbacks and chained invokes keep completing. On the virtual clock,
+   * time runs at the real pace while any execution is paused, since only a resume ends a pause.
+   *
+   * @throws CoreServiceError 409 `ResourceConflictException` unless it is RUNNING, 404 when unknown.
+   * @example
+   * await svc.pause(arn, { reason: 'payments deploy' });
+   * await svc.resume(arn);
+   */
+  async pause(executionArn: string, options: PauseOptions = {}): Promise<void> {
+    this.running();
+    this.core.pauseExecution(pauseRequest(executionArn, options));
+    this.pausedExecutions.add(executionArn);
+    this.updateCallbackHold();
+  }
+
+  /**
+   * Resumes a PAUSING or PAUSED execution (`ResumeDurableExecution`, §9.6): it is invoked at once
+   * when the pause interrupted an invocation or something completed meanwhile.
+   *
+   * @throws CoreServiceError 409 `ResourceConflictException` unless it is PAUSING or PAUSED.
+   * @example await svc.resume(arn, { reason: 'deploy done' });
+   */
+  async resume(executionArn: string, options: ResumeOptions = {}): Promise<void> {
+    this.running();
+    this.core.resumeExecution(resumeRequest(executionArn, options));
+    this.updateCallbackHold();
+  }
+
+  /**
+   * Deletes a finished execution with its history, state and payloads (`DeleteDurableExecution`,
+   * §9.8); returns when the deletion was requested.
+   *
+   * @throws CoreServiceError 409 `ResourceConflictException` unless it is SUCCEEDED, FAILED,
+   *   TIMED_OUT or STOPPED, 404 when unknown or already deleted.
+   * @example await svc.delete(run.executionArn);
+   */
+  async delete(executionArn: string): Promise<Date> {
+    this.running();
+    return this.core.deleteExecution({ DurableExecutionArn: executionArn }).DeletionRequestTimestamp as Date;
+  }
+
   /** Every history event of an execution, oldest first, with execution data. */
   history(executionArn: string): Event[] {
     return readFullHistory(this.core, executionArn);
@@ -478,7 +531,7 @@ export class LocalDurableService {
   private async open(): Promise<void> {
     // Callback completions, timeouts and execution ends arrive as core wakes.
     this.core.onWake((wake) => {
-      if (this.callbackExecutions.has(wake.executionArn)) {
+      if (this.callbackExecutions.has(wake.executionArn) || this.pausedExecutions.has(wake.executionArn)) {
         this.updateCallbackHold();
       }
     });
@@ -523,23 +576,43 @@ export class LocalDurableService {
    * `skipTimeWhileCallbacksOpen`). Only executions that started a callback are examined.
    */
   private updateCallbackHold(): void {
-    if (this.options.skipTimeWhileCallbacksOpen === true || this.clock.mode !== 'virtual' || this.scheduler === undefined) {
+    if (this.clock.mode !== 'virtual' || this.scheduler === undefined) {
       return;
     }
+    // A pause, like an open callback, ends only from outside: skipping idle time would run a
+    // paused execution straight into its timeout.
+    for (const arn of this.pausedExecutions) {
+      const status = this.statusOf(arn);
+      if (status !== 'PAUSING' && status !== 'PAUSED') {
+        this.pausedExecutions.delete(arn);
+      }
+    }
     for (const arn of this.callbackExecutions) {
+      const status = this.statusOf(arn);
       const open =
-        this.core.getExecution({ DurableExecutionArn: arn, IncludeExecutionData: false }).Status === 'RUNNING' &&
+        this.options.skipTimeWhileCallbacksOpen !== true &&
+        (status === 'RUNNING' || status === 'PAUSING' || status === 'PAUSED') &&
         this.core.getOperations(arn).some((op) => op.Type === 'CALLBACK' && op.Status === 'STARTED');
       if (!open) {
         this.callbackExecutions.delete(arn);
       }
     }
-    if (this.callbackExecutions.size > 0 && this.releaseCallbackHold === undefined) {
+    const hold = this.callbackExecutions.size > 0 || this.pausedExecutions.size > 0;
+    if (hold && this.releaseCallbackHold === undefined) {
       this.releaseCallbackHold = this.scheduler.holdClock();
-    } else if (this.callbackExecutions.size === 0 && this.releaseCallbackHold !== undefined) {
+    } else if (!hold && this.releaseCallbackHold !== undefined) {
       const release = this.releaseCallbackHold;
       this.releaseCallbackHold = undefined;
       release();
+    }
+  }
+
+  /** The execution's status, or undefined once it is gone (deleted, past retention). */
+  private statusOf(executionArn: string): string | undefined {
+    try {
+      return this.core.getExecution({ DurableExecutionArn: executionArn, IncludeExecutionData: false }).Status;
+    } catch {
+      return undefined;
     }
   }
 
@@ -571,6 +644,12 @@ export class LocalDurableService {
     const plain = coreBackend(this.core, (request) => this.invoke(request));
     return {
       ...plain,
+      pauseExecution: (request) => {
+        const response = this.core.pauseExecution(request);
+        this.pausedExecutions.add(request.DurableExecutionArn as string);
+        this.updateCallbackHold();
+        return response;
+      },
       checkpoint: async (request) => {
         const decision = this.injector.decide('CheckpointDurableExecution', request);
         if (decision?.error) {

@@ -1,7 +1,8 @@
 /**
  * A readable account of what an execution did, built from its history events: one entry per
  * operation in start order, nested under its parent context, with its type, name, status,
- * attempts and (service-clock) duration. Used by the CLI and by `LocalDurableService.run`.
+ * attempts and (service-clock) duration, plus the spans it spent paused. Used by the CLI and by
+ * `LocalDurableService.run`.
  */
 import type { ErrorObject, Event, OperationStatus, OperationType } from '@aws-sdk/client-lambda';
 
@@ -167,6 +168,72 @@ function applyEvent(summary: MutableSummary, event: Event, transition: Transitio
   }
 }
 
+/**
+ * One stretch of time the execution spent PAUSED (§9.4), from its `ExecutionPaused` event to its
+ * `ExecutionResumed` event, or to the end of the execution when it ended paused (stopped, timed out).
+ *
+ * @example
+ * summarizePauses(events).map((p) => p.reason); // ['deploy']
+ */
+export interface PausedSpan {
+  readonly pausedAt: Date;
+  /** When it ran again; absent while still paused or when it ended paused. */
+  readonly resumedAt?: Date;
+  /** When the execution ended while paused. */
+  readonly endedAt?: Date;
+  readonly timeoutPaused: boolean;
+  readonly reason?: string;
+}
+
+const EXECUTION_ENDS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionStopped']);
+
+/**
+ * The paused spans of an execution, oldest first.
+ *
+ * @example
+ * for (const span of summarizePauses(events)) console.log(span.pausedAt, span.resumedAt);
+ */
+export function summarizePauses(events: readonly Event[]): PausedSpan[] {
+  const spans: PausedSpan[] = [];
+  let open: { pausedAt: Date; timeoutPaused: boolean; reason?: string } | undefined;
+  for (const event of events) {
+    const at = event.EventTimestamp ?? new Date(0);
+    if (event.EventType === 'ExecutionPaused') {
+      const details = event.ExecutionPausedDetails;
+      open = {
+        pausedAt: at,
+        timeoutPaused: details?.ExecutionTimeoutPaused !== false,
+        ...(details?.Reason?.Payload !== undefined ? { reason: details.Reason.Payload } : {}),
+      };
+    } else if (open && event.EventType === 'ExecutionResumed') {
+      spans.push({ ...open, resumedAt: at });
+      open = undefined;
+    } else if (open && EXECUTION_ENDS.has(event.EventType ?? '')) {
+      spans.push({ ...open, endedAt: at });
+      open = undefined;
+    }
+  }
+  if (open) spans.push(open);
+  return spans;
+}
+
+/** One line per paused span: `paused  +<offset>  <duration or state>  [timeout running]  "<reason>"`. */
+function pauseLines(events: readonly Event[], origin: Date): string[] {
+  return summarizePauses(events).map((span) => {
+    const until = span.resumedAt ?? span.endedAt;
+    const length = until === undefined ? 'still paused' : `${formatDuration(until.getTime() - span.pausedAt.getTime())}${span.endedAt ? ' (ended paused)' : ''}`;
+    return [
+      'paused',
+      `+${formatDuration(span.pausedAt.getTime() - origin.getTime())}`,
+      length,
+      span.timeoutPaused ? '' : 'timeout running',
+      span.reason !== undefined ? JSON.stringify(span.reason) : '',
+    ]
+      .filter((cell) => cell !== '')
+      .join('  ');
+  });
+}
+
 /** Start order, but each operation directly after its parent's subtree so far (a tree walk). */
 function orderByParent(summaries: MutableSummary[]): MutableSummary[] {
   const ids = new Set(summaries.map((s) => s.id));
@@ -191,7 +258,8 @@ function orderByParent(summaries: MutableSummary[]): MutableSummary[] {
 
 /**
  * Renders the timeline as text, one line per operation:
- * `+<start offset>  <indent><TYPE>/<SubType> "<name>"  <STATUS>  [attempts N]  <duration>`.
+ * `+<start offset>  <indent><TYPE>/<SubType> "<name>"  <STATUS>  [attempts N]  <duration>`,
+ * then one line per paused span (`paused  +5s  1m 10s  "deploy"`) and the invocation count.
  *
  * @example
  * console.log(formatTimeline(events));
@@ -217,6 +285,7 @@ export function formatTimeline(events: readonly Event[]): string {
   });
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd());
+  lines.push(...pauseLines(events, origin));
   const invocations = events.filter((e) => e.EventType === 'InvocationCompleted');
   const failedInvocations = invocations.filter((e) => e.InvocationCompletedDetails?.Error !== undefined).length;
   lines.push(`${invocations.length} invocation${invocations.length === 1 ? '' : 's'}${failedInvocations > 0 ? ` (${failedInvocations} failed)` : ''}`);

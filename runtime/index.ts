@@ -15,6 +15,7 @@ export type { DurableInvocationEvent, DurableInvocationOutput } from './invocati
 export type {
   BatchNesting,
   BranchFunction,
+  BranchesResult,
   CallbackConfig,
   CallbackSubmitter,
   ChildContextConfig,
@@ -23,7 +24,9 @@ export type {
   DurableContext,
   MapConfig,
   MapFunction,
+  MapFunctionResult,
   NamedBranch,
+  ParallelBranch,
   ParallelConfig,
   StepConfig,
   StepContext,

@@ -165,6 +165,38 @@ export interface NamedBranch<T> {
 }
 
 /**
+ * Any branch `ctx.parallel` accepts, whatever its result type.
+ *
+ * @example
+ * const branches: ParallelBranch[] = [async (ctx) => ctx.step(() => 1), { name: 'b', func: async (ctx) => ctx.step(() => 'two') }];
+ */
+export type ParallelBranch = BranchFunction<unknown> | NamedBranch<unknown>;
+
+/**
+ * The result type of a list of parallel branches: the union of every branch's result, so branches
+ * returning different types need no type argument.
+ *
+ * @example
+ * type R = BranchesResult<[BranchFunction<number>, NamedBranch<string>]>; // number | string
+ */
+export type BranchesResult<TBranches extends ReadonlyArray<ParallelBranch>> = BranchResultOf<TBranches[number]>;
+
+/** The result type of one branch. */
+type BranchResultOf<TBranch> = TBranch extends BranchFunction<infer R>
+  ? R
+  : TBranch extends NamedBranch<infer R>
+    ? R
+    : never;
+
+/**
+ * The result type of a map item function, awaited: the union of what it may return.
+ *
+ * @example
+ * type R = MapFunctionResult<(ctx: DurableContext, n: number) => Promise<string> | Promise<number>>; // string | number
+ */
+export type MapFunctionResult<TFn> = TFn extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/**
  * How branch operations are recorded: NESTED (a CONTEXT per branch, default) or FLAT (none; the
  * branches' operations hang off the batch, and each outcome lives in the batch's summary).
  *
@@ -258,8 +290,14 @@ export interface DurableContext {
   /** Runs branches concurrently; see {@link ParallelConfig} and {@link BatchResult}. */
   parallel<T>(name: string | undefined, branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
   parallel<T>(branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
+  /** Branches with different result types: the result is the union of theirs. */
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(name: string | undefined, branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
 
   /** Runs `fn` for every item concurrently; see {@link MapConfig} and {@link BatchResult}. */
   map<TItem, TResult>(name: string | undefined, items: readonly TItem[], fn: MapFunction<TItem, TResult>, config?: MapConfig<TItem, TResult>): Promise<BatchResult<TResult>>;
   map<TItem, TResult>(items: readonly TItem[], fn: MapFunction<TItem, TResult>, config?: MapConfig<TItem, TResult>): Promise<BatchResult<TResult>>;
+  /** An item function whose returns differ in type: the result is the union of them. */
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(name: string | undefined, items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
 }

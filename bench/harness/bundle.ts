@@ -10,8 +10,13 @@ import { build } from 'esbuild';
 /** Root of this repository. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-/** How the AWS SDK is treated by the bundler. */
-export type SdkPlacement = 'external' | 'bundled';
+/**
+ * How the AWS SDK is treated by the bundler: `external` (Lambda's Node runtime provides it),
+ * `bundled` (esbuild's defaults for Node, which pick each package's CommonJS `main`: the
+ * construct's default bundle), or `bundled-esm` (bundled from each package's ES module entry,
+ * `mainFields: ['module', 'main']`, which lets esbuild drop the commands and schemas nothing uses).
+ */
+export type SdkPlacement = 'external' | 'bundled' | 'bundled-esm';
 
 /** A finished bundle. */
 export interface BuiltBundle {
@@ -39,6 +44,7 @@ export async function bundleWorkload(entry: string, outFile: string, sdk: SdkPla
     keepNames: true,
     legalComments: 'none',
     external: sdk === 'external' ? ['@aws-sdk/*'] : [],
+    ...(sdk === 'bundled-esm' ? { mainFields: ['module', 'main'] } : {}),
     alias: { 'cdk-durable-function/runtime': path.join(REPO_ROOT, 'runtime', 'index.ts') },
     logLevel: 'silent',
     metafile: true,

@@ -65,7 +65,7 @@ export async function measureStartup(
   repetitions: number,
   progress: (line: string) => void,
 ): Promise<Record<RuntimeName, StartupFigures>> {
-  const placements = ['bundled', 'external'] as const;
+  const placements = ['bundled', 'bundled-esm', 'external'] as const;
   const bundles = new Map<string, string>();
   const sizes: Record<RuntimeName, BundleSize[]> = { ours: [], official: [] };
   for (const runtime of RUNTIMES) {

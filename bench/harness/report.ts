@@ -6,6 +6,8 @@ import type { RuntimeName, Workload } from '../workloads/catalog';
 import type { StartupFigures } from './cold-start';
 import type { ExecutionFigures } from './execution';
 import type { MachineInfo } from './machine';
+import type { ProtocolMinimum } from './protocol-minimum';
+import type { TestLoopResult } from './test-loop';
 import { summarize, Summary } from './stats';
 
 /** One runtime's figures for one workload: medians over its executions, raw values kept. */
@@ -33,6 +35,8 @@ export interface WorkloadResult {
   readonly input: unknown;
   readonly repetitions: number;
   readonly summaries: Record<RuntimeName, RuntimeSummary>;
+  /** The fewest checkpoint calls the protocol allows for this workload, and why. */
+  readonly protocolMinimum: ProtocolMinimum;
   /** Every execution, without its (checked, identical) result value. */
   readonly executions: Record<RuntimeName, ReadonlyArray<Omit<ExecutionFigures, 'result'>>>;
 }
@@ -47,6 +51,8 @@ export interface BenchmarkResults {
   readonly layout: string;
   readonly workloads: readonly WorkloadResult[];
   readonly startup: Partial<Record<RuntimeName, StartupFigures>>;
+  /** The workflow-test loop, when it ran. */
+  readonly testLoop?: TestLoopResult;
   readonly table: string;
 }
 
@@ -82,6 +88,8 @@ interface Row {
   readonly ours: number;
   readonly official: number;
   readonly format: (value: number) => string;
+  /** Only on the checkpoint-calls row: the protocol's minimum. */
+  readonly minimum?: number;
 }
 
 const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -95,7 +103,11 @@ const mib = (kb: number): string => `${(kb / 1024).toFixed(0)} MiB`;
  * @example
  * console.log(formatTable(workloads, startup));
  */
-export function formatTable(workloads: readonly WorkloadResult[], startup: Partial<Record<RuntimeName, StartupFigures>>): string {
+export function formatTable(
+  workloads: readonly WorkloadResult[],
+  startup: Partial<Record<RuntimeName, StartupFigures>>,
+  testLoop?: TestLoopResult,
+): string {
   const rows: Row[] = [];
   for (const w of workloads) {
     const o = w.summaries.ours;
@@ -113,7 +125,14 @@ export function formatTable(workloads: readonly WorkloadResult[], startup: Parti
       });
     }
     rows.push({ workload: '', figure: 'CPU time of the function process', ours: o.processCpuMs.median, official: a.processCpuMs.median, format: ms });
-    rows.push({ workload: '', figure: 'checkpoint calls', ours: o.checkpointCalls.median, official: a.checkpointCalls.median, format: integer });
+    rows.push({
+      workload: '',
+      figure: 'checkpoint calls',
+      ours: o.checkpointCalls.median,
+      official: a.checkpointCalls.median,
+      format: integer,
+      minimum: w.protocolMinimum.calls,
+    });
     rows.push({ workload: '', figure: 'bytes sent (request bodies)', ours: o.requestBodyBytes.median, official: a.requestBodyBytes.median, format: kib });
     rows.push({ workload: '', figure: 'peak RSS of the function process', ours: o.peakRssKb.median, official: a.peakRssKb.median, format: mib });
     rows.push({ workload: '', figure: 'invocations', ours: o.invocations.median, official: a.invocations.median, format: integer });
@@ -122,34 +141,61 @@ export function formatTable(workloads: readonly WorkloadResult[], startup: Parti
   const official = startup.official;
   if (ours !== undefined && official !== undefined) {
     let label = 'minimal workflow (1 step)';
-    for (const sdk of ['bundled', 'external'] as const) {
+    const shape = { bundled: 'AWS SDK bundled (default shape)', 'bundled-esm': 'AWS SDK bundled from its ES modules', external: 'AWS SDK external' } as const;
+    for (const sdk of ['bundled', 'bundled-esm', 'external'] as const) {
       const os = ours.sizes.find((s) => s.sdk === sdk);
       const as = official.sizes.find((s) => s.sdk === sdk);
       if (os !== undefined && as !== undefined) {
-        rows.push({ workload: label, figure: `bundle, minified, AWS SDK ${sdk}`, ours: os.minifiedBytes, official: as.minifiedBytes, format: kib });
-        rows.push({ workload: '', figure: `bundle, minified + gzip, AWS SDK ${sdk}`, ours: os.gzipBytes, official: as.gzipBytes, format: kib });
+        rows.push({ workload: label, figure: `bundle, minified, ${shape[sdk]}`, ours: os.minifiedBytes, official: as.minifiedBytes, format: kib });
+        rows.push({ workload: '', figure: `bundle, minified + gzip, ${shape[sdk]}`, ours: os.gzipBytes, official: as.gzipBytes, format: kib });
         label = '';
       }
     }
-    for (const sdk of ['bundled', 'external'] as const) {
+    for (const sdk of ['bundled', 'bundled-esm', 'external'] as const) {
       const oc = ours.coldStarts.find((c) => c.sdk === sdk);
       const ac = official.coldStarts.find((c) => c.sdk === sdk);
       if (oc !== undefined && ac !== undefined) {
         rows.push({
           workload: '',
-          figure: `cold start: load + first invocation, AWS SDK ${sdk} (median of ${oc.totalMs.values.length})`,
+          figure: `cold start: load + first invocation, ${shape[sdk]} (median of ${oc.totalMs.values.length})`,
           ours: oc.totalMs.median,
           official: ac.totalMs.median,
           format: ms,
         });
-        rows.push({ workload: '', figure: `cold start CPU time, AWS SDK ${sdk}`, ours: oc.cpuMs.median, official: ac.cpuMs.median, format: ms });
+        rows.push({ workload: '', figure: `cold start CPU time, ${shape[sdk]}`, ours: oc.cpuMs.median, official: ac.cpuMs.median, format: ms });
       }
     }
   }
-  const lines = ['| Workload | Figure | ours | official | ours / official |', '|---|---|--:|--:|--:|'];
+  if (testLoop !== undefined) {
+    const { ours: inProcess, official: runner, 'ours-http': http } = testLoop.modes;
+    const runs = `median of ${testLoop.rounds} runs`;
+    rows.push({
+      workload: `workflow tests (${testLoop.tests.length}): ours in-process vs official LocalDurableTestRunner`,
+      figure: `whole run, process start → last test done (${runs})`,
+      ours: inProcess.totalMs.median,
+      official: runner.totalMs.median,
+      format: ms,
+    });
+    rows.push({ workload: '', figure: 'set-up: packages loaded, service ready', ours: inProcess.setupMs.median, official: runner.setupMs.median, format: ms });
+    for (const test of testLoop.tests) {
+      rows.push({ workload: '', figure: `test \`${test.id}\`: ${test.title}`, ours: inProcess.tests[test.id].median, official: runner.tests[test.id].median, format: ms });
+    }
+    rows.push({
+      workload: 'workflow tests: ours over the local HTTP service with the deployed bundle vs official LocalDurableTestRunner',
+      figure: `whole run (${runs})`,
+      ours: http.totalMs.median,
+      official: runner.totalMs.median,
+      format: ms,
+    });
+    for (const test of testLoop.tests) {
+      rows.push({ workload: '', figure: `test \`${test.id}\``, ours: http.tests[test.id].median, official: runner.tests[test.id].median, format: ms });
+    }
+  }
+  const lines = ['| Workload | Figure | ours | official | ours / official | protocol minimum |', '|---|---|--:|--:|--:|--:|'];
   for (const row of rows) {
     const ratio = row.official === 0 ? (row.ours === 0 ? '1.00×' : '–') : `${(row.ours / row.official).toFixed(2)}×`;
-    lines.push(`| ${row.workload} | ${row.figure} | ${row.format(row.ours)} | ${row.format(row.official)} | ${ratio} |`);
+    const minimum = row.minimum === undefined ? '' : integer(row.minimum);
+    lines.push(`| ${row.workload} | ${row.figure} | ${row.format(row.ours)} | ${row.format(row.official)} | ${ratio} | ${minimum} |`);
   }
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
  * runtimes must produce. Each workload has one entry file per runtime, `ours/<entry>.ts` and
  * `official/<entry>.ts`, written idiomatically for that runtime.
  */
-import { MapInput, ParallelInput, ReplayInput, StepsInput, WaitsInput, valueOf } from './inputs';
+import { MapInput, ParallelInput, ReplayInput, StepsInput, WaitsInput, WideMapInput, valueOf } from './inputs';
 
 /** The two runtimes compared. */
 export type RuntimeName = 'ours' | 'official';
@@ -42,6 +42,8 @@ const map1000: MapInput = { items: 1000 };
 // 1 EXECUTION + 2,990 steps + 5 waits = 2,996 operations, just under the 3,000 limit.
 const replay: ReplayInput = { steps: 2990, waits: 5, waitSeconds: 60 };
 const waits: WaitsInput = { waits: 20, waitSeconds: 60 };
+// 1 EXECUTION + 1 Map + 2,900 MapIteration contexts + 3 waits = 2,905 operations, near the 3,000 limit.
+const wideMap: WideMapInput = { items: 2900, waits: 3, waitSeconds: 60 };
 
 /**
  * Every workload, in table order.
@@ -69,6 +71,16 @@ export const WORKLOADS: readonly Workload[] = [
     // Each execution yields 5 replaying invocations; building the history is the slow part.
     repetitions: 3,
     expected: sum(range(replay.steps)),
+    measuresReplay: true,
+  },
+  {
+    id: 'map-2900',
+    title: 'map, 2,900 items (one context each, no step), then 3 waits',
+    entry: 'wide-map',
+    input: wideMap,
+    // Each execution yields 3 invocations that replay the finished map.
+    repetitions: 3,
+    expected: range(wideMap.items),
     measuresReplay: true,
   },
   { id: 'waits-20', title: '20 waits, run to completion', entry: 'waits', input: waits, repetitions: 5, expected: waits.waits },

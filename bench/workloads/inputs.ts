@@ -22,6 +22,17 @@ export interface MapInput {
 }
 
 /**
+ * A map over `items` items whose function returns a value without any durable operation inside
+ * (so each item is one MapIteration context), then `waits` waits; every invocation after a wait
+ * replays the map from its recorded summary. Result: every item's value, in order.
+ */
+export interface WideMapInput {
+  readonly items: number;
+  readonly waits: number;
+  readonly waitSeconds: number;
+}
+
+/**
  * `steps` sequential steps, then `waits` waits, then the sum of the step values. Every invocation
  * after a wait replays all the steps from the stored history.
  */

@@ -131,8 +131,14 @@ export async function describeExecution(client: LambdaClient, executionArn: stri
   };
 }
 
+/** A paused execution has not ended: it runs on once resumed (protocol.md §9.3). */
+function isUnfinished(status: string | undefined): boolean {
+  return status === 'RUNNING' || status === 'PAUSING' || status === 'PAUSED';
+}
+
 /**
- * Polls GetDurableExecution until the status is no longer RUNNING or the timeout passes.
+ * Polls GetDurableExecution until the execution has ended (not RUNNING, PAUSING or PAUSED) or the
+ * timeout passes.
  *
  * @example
  * const summary = await waitForExecutionEnd(client, arn, { pollIntervalMs: 50, timeoutMs: 10_000 });
@@ -146,7 +152,7 @@ export async function waitForExecutionEnd(
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   for (;;) {
     const summary = await describeExecution(client, executionArn);
-    if (summary.status !== 'RUNNING' || Date.now() >= deadline) {
+    if (!isUnfinished(summary.status) || Date.now() >= deadline) {
       return summary;
     }
     await sleep(interval);
@@ -196,7 +202,7 @@ export async function observeExecution(
   options: ObserveOptions = {},
 ): Promise<ExecutionObservation> {
   const execution = await waitForExecutionEnd(client, executionArn, options);
-  const finished = execution.status !== undefined && execution.status !== 'RUNNING';
+  const finished = execution.status !== undefined && !isUnfinished(execution.status);
   let read = await readHistory(client, executionArn, options.historyPageSize);
   for (let attempt = 1; finished && attempt < HISTORY_SETTLE_ATTEMPTS && !hasTerminalEvent(read.events); attempt++) {
     await sleep(options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);

@@ -2,7 +2,7 @@
  * Scenario 6, replay determinism: parallel `fanout` over `a`, `b`, `c`; each runs step
  * `generate` (a fresh random UUID), then waits `boundary` (2 s), then returns the UUID.
  *
- * Must hold: SUCCEEDED; the parallel is the first root operation (id sha256("1")) and the branch
+ * Must hold: SUCCEEDED; the parallel is the first root operation (id from sha256("1")) and the branch
  * ids are derived from it with indexes 1, 2, 3 (sha256("<parent>-<n>")); exactly 3 StepSucceeded
  * named `generate` and no `generate` step started twice; 3 WaitSucceeded; at least 2
  * InvocationCompleted (it suspended and resumed); the returned UUIDs equal the step results in
@@ -21,15 +21,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BRANCHES = ['a', 'b', 'c'];
 
 /**
- * An operation id under this project's scheme (protocol.md §2.7): sha256 of `"<n>"` at the root,
- * of `"<parentId>-<n>"` inside a context.
+ * An operation id under this project's scheme (runtime/ids.ts): the first 12 base64url characters
+ * of the sha256 of `"<n>"` at the root, of `"<parentId>-<n>"` inside a context.
  *
  * @example
- * operationId(undefined, 1); // '6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b'
+ * operationId(undefined, 1); // 'a4ayc_80_OGd'
  */
 export function operationId(parentId: string | undefined, counter: number): string {
   const raw = parentId === undefined ? String(counter) : `${parentId}-${counter}`;
-  return createHash('sha256').update(raw).digest('hex');
+  return createHash('sha256').update(raw).digest('base64url').slice(0, 12);
 }
 
 /** The replay-determinism facts. */

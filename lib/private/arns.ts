@@ -45,6 +45,15 @@ export const LIST_EXECUTIONS_ACTION = 'lambda:ListDurableExecutionsByFunction';
 /** Stopping an execution. */
 export const STOP_EXECUTION_ACTION = 'lambda:StopDurableExecution';
 
+/** Pausing and resuming an execution (protocol.md §9.9). */
+export const PAUSE_EXECUTION_ACTIONS: readonly string[] = [
+  'lambda:PauseDurableExecution',
+  'lambda:ResumeDurableExecution',
+];
+
+/** Deleting a finished execution (protocol.md §9.9). */
+export const DELETE_EXECUTION_ACTION = 'lambda:DeleteDurableExecution';
+
 /** Starting an execution. */
 export const INVOKE_ACTION = 'lambda:InvokeFunction';
 

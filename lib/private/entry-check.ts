@@ -25,18 +25,28 @@ export function resolveEntry(where: string, entry: string): string {
   return absolute;
 }
 
-/** What a static look at the entry tells about its exports. */
-export type EntryExports =
+/** What a static look at the entry tells about its exports, and the packages it imports. */
+export type EntryExports = (
   /** The entry is an ES module whose export names are all known. */
   | { readonly kind: 'known'; readonly names: readonly string[] }
   /** The exports cannot be known without running the module (CommonJS, `export *` from a package). */
-  | { readonly kind: 'unknown'; readonly names: readonly string[] };
+  | { readonly kind: 'unknown'; readonly names: readonly string[] }
+) & {
+  /** Every package specifier the entry or its relative imports import (`@aws/x`, `@aws/x/sub`). */
+  readonly packageImports: readonly string[];
+};
+
+/** The bundling options that change how the entry itself compiles. */
+export interface EntryCompileOptions {
+  readonly loader?: Readonly<Record<string, string>>;
+  readonly tsconfig?: string;
+}
 
 /**
- * Lists the entry's exports with an esbuild pass over the entry and its relative imports
- * (packages stay external, so this is fast), reading the output's `exports` from the metafile.
+ * Lists the entry's exports and package imports with one esbuild pass over the entry and its
+ * relative imports (packages stay external, so this is fast), read from the metafile.
  */
-export function findEntryExports(where: string, entryPath: string, absWorkingDir: string): EntryExports {
+export function findEntryExports(where: string, entryPath: string, absWorkingDir: string, compile: EntryCompileOptions = {}): EntryExports {
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = esbuild.buildSync({
@@ -50,6 +60,8 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
       metafile: true,
       logLevel: 'silent',
       outfile: path.join(absWorkingDir, '.durable-function-entry-check', 'entry.js'),
+      loader: compile.loader ? { ...compile.loader } as Record<string, esbuild.Loader> : undefined,
+      tsconfig: compile.tsconfig,
     });
   } catch (err) {
     throw new DurableFunctionValidationError('entry',
@@ -57,26 +69,31 @@ export function findEntryExports(where: string, entryPath: string, absWorkingDir
   }
   const [output] = Object.values(result.metafile.outputs);
   const names = output?.exports ?? [];
+  const packageImports = [...new Set(Object.values(result.metafile.inputs)
+    .flatMap((input) => input.imports.filter((imported) => imported.external === true).map((imported) => imported.path)))];
   const entryInput = output?.entryPoint !== undefined ? result.metafile.inputs[output.entryPoint] : undefined;
   if (entryInput?.format === 'cjs') {
-    return { kind: 'unknown', names };
+    return { kind: 'unknown', names, packageImports };
   }
   // Re-exports from packages stay external in this pass, so their names are not in `exports`.
   const text = result.outputFiles[0]?.text ?? '';
   if (/^export \* from /m.test(text)) {
-    return { kind: 'unknown', names };
+    return { kind: 'unknown', names, packageImports };
   }
-  return { kind: 'known', names };
+  return { kind: 'known', names, packageImports };
 }
 
 /**
  * Fails with a clear error when the entry is known not to export `exportName`. Entries whose
  * exports cannot be known statically are checked when the bundle loads instead.
+ *
+ * @returns what the look at the entry found, for the other synth-time checks.
  */
-export function assertEntryExports(where: string, entryPath: string, exportName: string, absWorkingDir: string): void {
-  const found = findEntryExports(where, entryPath, absWorkingDir);
+export function assertEntryExports(where: string, entryPath: string, exportName: string, absWorkingDir: string,
+  compile: EntryCompileOptions = {}): EntryExports {
+  const found = findEntryExports(where, entryPath, absWorkingDir, compile);
   if (found.kind === 'unknown' || found.names.includes(exportName)) {
-    return;
+    return found;
   }
   const display = path.relative(absWorkingDir, entryPath) || entryPath;
   const listed = found.names.length > 0 ? found.names.join(', ') : 'none';

@@ -26,7 +26,15 @@ export interface GeneratedEntryOptions {
    * then not imported at all.
    */
   readonly wrapWithRuntime?: boolean;
+  /**
+   * Check when the bundle loads that `@aws-sdk/client-lambda` has the durable-execution commands:
+   * set when the client is left external, i.e. provided by the Lambda runtime.
+   */
+  readonly checkProvidedSdk?: boolean;
 }
+
+/** The commands the runtime checkpoints through. */
+const DURABLE_COMMANDS = ['CheckpointDurableExecutionCommand', 'GetDurableExecutionStateCommand'];
 
 /** The export name of the generated entry; the Lambda handler is `index.<this>`. */
 export const BUNDLE_HANDLER_EXPORT = 'handler';
@@ -54,8 +62,18 @@ export function renderGeneratedEntry(options: GeneratedEntryOptions): string {
     `${options.entryDisplayName} does not export a function named ${JSON.stringify(options.exportName)}. `
     + 'Export the workflow as a function `(input, ctx) => result` (or a handler made with withDurableExecution) '
     + 'under that name, or set the DurableFunction `handler` prop to the name it is exported as. Exports found: ');
+  const sdkCheck = options.checkProvidedSdk !== true ? [] : [
+    'import * as providedLambdaSdk from "@aws-sdk/client-lambda";',
+    `const missingCommands = ${JSON.stringify(DURABLE_COMMANDS)}.filter((name) => typeof providedLambdaSdk[name] !== "function");`,
+    'if (missingCommands.length > 0) {',
+    `  throw new Error(${JSON.stringify('The @aws-sdk/client-lambda this function loads (the one the Lambda runtime provides, since the bundle leaves @aws-sdk/* external) has no ')}`,
+    `    + missingCommands.join(" or ") + ${JSON.stringify(': it predates durable functions. Bundle the SDK instead: set bundling: { bundleAwsSDK: true } on the DurableFunction (or take @aws-sdk/client-lambda out of bundling.externalModules).')});`,
+    '}',
+    '',
+  ];
   if (options.wrapWithRuntime === false) {
     return [
+      ...sdkCheck,
       `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,
       '',
       `const exported = workflowModule[${exportName}];`,
@@ -68,6 +86,7 @@ export function renderGeneratedEntry(options: GeneratedEntryOptions): string {
     ].join('\n');
   }
   return [
+    ...sdkCheck,
     `import * as workflowModule from ${JSON.stringify(options.entrySpecifier)};`,
     `import { isDurableHandler, withDurableExecution } from ${JSON.stringify(options.runtimeSpecifier)};`,
     '',

@@ -1,38 +1,14 @@
-import * as path from 'node:path';
-import * as esbuild from 'esbuild';
 import { DurableFunctionValidationError } from '../errors';
-import { formatBuildFailure } from './entry-check';
 
 /** The package of AWS's own durable-execution runtime. */
 export const OFFICIAL_RUNTIME_PACKAGE = '@aws/durable-execution-sdk-js';
 
 /**
  * Whether the entry (or a file it imports relatively) imports AWS's durable-execution runtime,
- * found with an esbuild pass over the entry whose packages stay external, reading the imports
- * of every input from the metafile.
+ * from the package imports the synth-time look at the entry found.
  */
-export function importsOfficialRuntime(where: string, entryPath: string, absWorkingDir: string): boolean {
-  let result: esbuild.BuildResult<{ write: false; metafile: true }>;
-  try {
-    result = esbuild.buildSync({
-      entryPoints: [entryPath],
-      absWorkingDir,
-      bundle: true,
-      packages: 'external',
-      format: 'esm',
-      platform: 'node',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      outfile: path.join(absWorkingDir, '.durable-function-runtime-check', 'entry.js'),
-    });
-  } catch (err) {
-    throw new DurableFunctionValidationError('entry',
-      `${where}: entry ${path.relative(absWorkingDir, entryPath) || entryPath} does not compile: ${formatBuildFailure(err)}`);
-  }
-  return Object.values(result.metafile.inputs).some((input) => input.imports.some((imported) =>
-    imported.external === true
-    && (imported.path === OFFICIAL_RUNTIME_PACKAGE || imported.path.startsWith(`${OFFICIAL_RUNTIME_PACKAGE}/`))));
+export function importsOfficialRuntime(packageImports: readonly string[]): boolean {
+  return packageImports.some((imported) => imported === OFFICIAL_RUNTIME_PACKAGE || imported.startsWith(`${OFFICIAL_RUNTIME_PACKAGE}/`));
 }
 
 /**

@@ -22,7 +22,13 @@ import type {
   GetDurableExecutionStateResponse,
   ListDurableExecutionsByFunctionRequest,
   ListDurableExecutionsByFunctionResponse,
+  DeleteDurableExecutionRequest,
+  DeleteDurableExecutionResponse,
   Operation,
+  PauseDurableExecutionRequest,
+  PauseDurableExecutionResponse,
+  ResumeDurableExecutionRequest,
+  ResumeDurableExecutionResponse,
   StopDurableExecutionRequest,
   StopDurableExecutionResponse,
 } from '@aws-sdk/client-lambda';
@@ -38,6 +44,7 @@ export type ServiceErrorName =
   | 'CallbackTimeoutException'
   | 'ResourceNotFoundException'
   | 'DurableExecutionAlreadyStartedException'
+  | 'ResourceConflictException'
   | 'RequestTooLargeException'
   | 'TooManyRequestsException'
   | 'ServiceException';
@@ -182,6 +189,12 @@ export interface DurableServiceCoreApi {
   getHistory(req: GetDurableExecutionHistoryRequest): GetDurableExecutionHistoryResponse;
   listExecutions(req: ListDurableExecutionsByFunctionRequest): ListDurableExecutionsByFunctionResponse;
   stopExecution(req: StopDurableExecutionRequest): StopDurableExecutionResponse;
+  /** `PauseDurableExecution` (protocol.md §9): RUNNING → PAUSED, or PAUSING while an invocation runs. */
+  pauseExecution(req: PauseDurableExecutionRequest): PauseDurableExecutionResponse;
+  /** `ResumeDurableExecution` (§9.6): PAUSING or PAUSED → RUNNING, invoking at once when one is owed. */
+  resumeExecution(req: ResumeDurableExecutionRequest): ResumeDurableExecutionResponse;
+  /** `DeleteDurableExecution` (§9.8): a finished execution → DELETING, then gone. */
+  deleteExecution(req: DeleteDurableExecutionRequest): DeleteDurableExecutionResponse;
   sendCallbackSuccess(callbackId: string, result?: string): void;
   sendCallbackFailure(callbackId: string, error?: ErrorObject): void;
   sendCallbackHeartbeat(callbackId: string): void;

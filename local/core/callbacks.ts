@@ -8,7 +8,7 @@ import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { MAX_CALLBACK_RESULT_BYTES, utf8Bytes } from './limits';
 import { failCallback, succeedCallback } from './operation-state';
-import { isOpen, statusLabel, type ExecutionRecord, type OperationRecord } from './records';
+import { statusLabel, takesOutsideResults, type ExecutionRecord, type OperationRecord } from './records';
 import { serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -66,7 +66,7 @@ function openCallback(state: CoreState, callbackId: string): { exec: ExecutionRe
   const address = decodeCallbackId(callbackId);
   const exec = address ? state.executions.liveById(address.executionId) : undefined;
   const rec = address ? exec?.operationsById.get(address.operationId) : undefined;
-  if (!exec || !rec || rec.op.Type !== 'CALLBACK') {
+  if (!exec || !rec || rec.op.Type !== 'CALLBACK' || exec.status === 'DELETING') {
     throw notFound(`Callback not found: ${callbackId}. Use the CallbackId the callback operation reported.`);
   }
   if (rec.op.Status === 'TIMED_OUT') {
@@ -75,7 +75,7 @@ function openCallback(state: CoreState, callbackId: string): { exec: ExecutionRe
   if (rec.op.Status !== 'STARTED') {
     throw invalidParameter(`Callback ${callbackId} is already ${rec.op.Status}; it cannot be completed again.`);
   }
-  if (!isOpen(exec)) {
+  if (!takesOutsideResults(exec)) {
     throw invalidParameter(
       `Callback ${callbackId} belongs to execution ${exec.arn}, which is ${statusLabel(exec)}; its callbacks can no longer complete.`,
     );

@@ -9,7 +9,7 @@ import type { CoreState } from './core-state';
 import { CoreServiceError, invalidParameter, notFound } from './errors';
 import { finishExecution, startExecution } from './executions';
 import { finishChainedInvoke, type ChainedStart } from './operation-state';
-import { awaitsResult, type ExecutionRecord, type OperationRecord } from './records';
+import { awaitsResult, isActive, type ExecutionRecord, type OperationRecord } from './records';
 import { serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -51,7 +51,7 @@ export function startChainedInvoke(state: CoreState, exec: ExecutionRecord, rec:
 /** Stops the durable target of a cancelled chained invoke, if it still runs. */
 export function cancelChainedTarget(state: CoreState, targetExecutionArn: string): void {
   const target = state.executions.get(targetExecutionArn);
-  if (target && target.status === 'RUNNING') {
+  if (target && isActive(target)) {
     finishExecution(state, target, 'STOPPED', {
       error: { ErrorType: 'ChainedInvokeCancelled', ErrorMessage: 'The calling execution cancelled this chained invoke.' },
     });

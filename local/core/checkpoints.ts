@@ -11,6 +11,7 @@ import { invalidParameter } from './errors';
 import { executionForToken, invocationForToken, issueNextToken } from './invocations';
 import { CLIENT_TOKEN_TTL_MS } from './limits';
 import { applyUpdate, type ApplyEnvironment } from './operation-state';
+import { settlePauseAtCheckpoint } from './pausing';
 import type { ExecutionRecord } from './records';
 import { changedSince } from './state-view';
 import { isClientTokenShape, requireCheckpointToken } from './tokens';
@@ -51,8 +52,9 @@ export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequ
     NewExecutionState: { Operations: changedSince(exec, inv.lastDeliveredSeq) },
   };
   inv.lastDeliveredSeq = exec.changeSeq;
-  // Once the handler decided the execution's end, it has nothing left to checkpoint.
-  if (!exec.pendingClose) {
+  // Once the handler decided the execution's end, or a pause took effect here (§9.4), it has
+  // nothing left to checkpoint.
+  if (!exec.pendingClose && !settlePauseAtCheckpoint(state, exec, inv)) {
     response.CheckpointToken = issueNextToken(state, exec, inv);
   }
   if (clientToken !== undefined) {

@@ -36,4 +36,6 @@ export interface CoreState {
   readonly needingInvocation: Set<string>;
   /** Chained invokes a host must perform, in request order, by `arn\0operationId` (chained-invokes.ts). */
   readonly hostInvokes: Map<string, OperationAddress>;
+  /** How long a deleted execution stays DELETING before it is gone (ms; default 0, §9.8). */
+  readonly deletionDelayMs?: number;
 }

@@ -5,7 +5,8 @@
 import type { CoreState } from './core-state';
 import { timeOutExecution } from './executions';
 import { completeWait, makeStepReady, timeOutCallback } from './operation-state';
-import { runningInvocation } from './records';
+import { executionDeadline } from './pausing';
+import { isActive, runningInvocation } from './records';
 import { markNeedsInvocation, serviceChanged } from './scheduling';
 import type { Timer } from './timers';
 
@@ -23,8 +24,14 @@ export function fireDueTimers(state: CoreState): void {
 function fire(state: CoreState, timer: Timer, now: number): void {
   const exec = state.executions.get(timer.executionArn);
   // An ended execution's timers are disarmed; one that slipped through has nothing left to act on.
-  if (!exec || exec.status !== 'RUNNING') return;
+  if (!exec || !isActive(exec)) return;
   if (timer.kind === 'execution-timeout') {
+    // A pause may have moved the deadline since the timer was armed (§9.5).
+    const deadline = executionDeadline(exec);
+    if (now < deadline) {
+      state.timers.arm('execution-timeout', exec.arn, '', deadline);
+      return;
+    }
     timeOutExecution(state, exec);
     return;
   }

@@ -6,6 +6,7 @@ export const SERVICE_ERROR_STATUS: Readonly<Record<ServiceErrorName, number>> = 
   CallbackTimeoutException: 400,
   ResourceNotFoundException: 404,
   DurableExecutionAlreadyStartedException: 409,
+  ResourceConflictException: 409,
   RequestTooLargeException: 413,
   TooManyRequestsException: 429,
   ServiceException: 500,
@@ -46,6 +47,11 @@ export function invalidParameter(message: string): CoreServiceError {
 /** A 404 `ResourceNotFoundException`. @example throw notFound(`Execution not found: ${arn}`) */
 export function notFound(message: string): CoreServiceError {
   return new CoreServiceError('ResourceNotFoundException', message);
+}
+
+/** A 409 `ResourceConflictException`. @example throw conflict('Cannot pause an execution in status PAUSED.') */
+export function conflict(message: string): CoreServiceError {
+  return new CoreServiceError('ResourceConflictException', message);
 }
 
 /** The message every stale, consumed, unknown or closed checkpoint token gets (protocol.md §4.1). */

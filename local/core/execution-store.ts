@@ -84,11 +84,23 @@ export class ExecutionStore {
     throw notFound(`Durable execution not found: ${arn}.`);
   }
 
+  /**
+   * Forgets an execution for good (a finished Delete, §9.8): every API naming it answers 404 and
+   * its name is free again.
+   */
+  remove(exec: ExecutionRecord): void {
+    if (this.byArn.get(exec.arn) === exec) this.byArn.delete(exec.arn);
+    if (this.byId.get(exec.id) === exec) this.byId.delete(exec.id);
+    const key = nameKey(exec.functionName, exec.name);
+    if (this.byName.get(key) === exec) this.byName.delete(key);
+  }
+
   private unlessExpired(exec: ExecutionRecord | undefined): ExecutionRecord | undefined {
-    if (exec && exec.endedAt !== undefined && this.clock.now() >= exec.endedAt + exec.retentionDays * DAY_MS) {
-      this.byArn.delete(exec.arn);
-      this.byId.delete(exec.id);
-      this.byName.delete(nameKey(exec.functionName, exec.name));
+    const now = this.clock.now();
+    const retained = exec?.endedAt === undefined || now < exec.endedAt + exec.retentionDays * DAY_MS;
+    const deleted = exec?.deletion !== undefined && now >= exec.deletion.removeAt;
+    if (exec && (!retained || deleted)) {
+      this.remove(exec);
       return undefined;
     }
     return exec;

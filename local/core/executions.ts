@@ -7,11 +7,12 @@ import type { StartExecutionRequest, StartExecutionResult } from './api';
 import { executionArn as buildExecutionArn, functionArn, resolveVersion, validateExecutionName } from './arns';
 import { deepCopy } from './clone';
 import type { CoreState } from './core-state';
-import { CoreServiceError, invalidParameter } from './errors';
+import { conflict, CoreServiceError, invalidParameter } from './errors';
 import { HistoryLog, eventError, eventResult } from './history';
 import { DEFAULT_RETENTION_DAYS, MAX_ASYNC_INPUT_BYTES, MAX_SYNC_INPUT_BYTES, utf8Bytes } from './limits';
 import { addOperation, closeOperation, finishChainedInvoke, touch } from './operation-state';
-import { awaitsResult, closeInvocation, runningInvocation, type ExecutionRecord, type OperationAddress, type OperationRecord } from './records';
+import { armExecutionTimeout } from './pausing';
+import { awaitsResult, closeInvocation, isActive, runningInvocation, type ExecutionRecord, type OperationAddress, type OperationRecord } from './records';
 import { clearNeedsInvocation, markNeedsInvocation, serviceChanged } from './scheduling';
 import { assertErrorObject } from './validation';
 
@@ -53,6 +54,12 @@ export function startExecution(state: CoreState, req: StartExecutionRequest, par
   if (req.executionName !== undefined) {
     validateExecutionName(req.executionName);
     const existing = state.executions.liveByName(def.functionName, req.executionName);
+    if (existing?.status === 'DELETING') {
+      throw conflict(
+        `The durable execution named ${req.executionName} of ${def.functionName} is being deleted (${existing.arn}); start it again once the deletion has finished.`,
+      );
+    }
+    // A paused execution is returned as it is: Invoke never resumes one (§9.4).
     if (existing) {
       if (existing.inputPayload === payload) {
         return { executionArn: existing.arn, executedVersion: existing.version, created: false };
@@ -106,7 +113,7 @@ export function startExecution(state: CoreState, req: StartExecutionRequest, par
     ExecutionTimeout: exec.executionTimeoutSeconds,
   });
   state.executions.add(exec);
-  state.timers.arm('execution-timeout', arn, '', now + exec.executionTimeoutSeconds * 1000);
+  armExecutionTimeout(state, exec);
   markNeedsInvocation(state, exec);
   state.wakes.notify(arn, 'started');
   return { executionArn: arn, executedVersion: version, created: true };
@@ -137,6 +144,8 @@ export function finishExecution(
   exec.status = status;
   exec.endedAt = now;
   exec.pendingClose = undefined;
+  // A pause ends with the execution; no ExecutionResumed is written (§9.4).
+  exec.pause = undefined;
   clearNeedsInvocation(state, exec);
   state.timers.disarmExecution(exec.arn);
   if (outcome.result !== undefined) exec.result = outcome.result;
@@ -194,13 +203,13 @@ export function timeOutExecution(state: CoreState, exec: ExecutionRecord): void 
 }
 
 /**
- * `StopDurableExecution` (§6.5): a RUNNING execution becomes STOPPED with the request's error.
+ * `StopDurableExecution` (§6.5): a RUNNING, PAUSING or PAUSED execution becomes STOPPED with the request's error.
  * @throws CoreServiceError 400 when it already ended, 404 when unknown.
  */
 export function stopExecution(state: CoreState, req: StopDurableExecutionRequest): StopDurableExecutionResponse {
   const exec = state.executions.lookup(req.DurableExecutionArn);
   assertErrorObject(req.Error, 'Error of the stop request');
-  if (exec.status !== 'RUNNING') {
+  if (!isActive(exec)) {
     throw invalidParameter(`Cannot stop execution ${exec.arn}: it is already ${exec.status}.`);
   }
   const now = state.clock.now();

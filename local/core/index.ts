@@ -9,6 +9,7 @@ export * from './api';
 export { DurableServiceCore, type DurableServiceCoreOptions } from './service-core';
 export { CoreServiceError, SERVICE_ERROR_STATUS, INVALID_CHECKPOINT_TOKEN } from './errors';
 export { CheckpointMessages } from './validation';
+export { ControlMessages } from './control-requests';
 export { INVALID_OUTPUT_ERROR_TYPE } from './invocation-output';
 export {
   DEFAULT_LOCATION,

@@ -12,6 +12,7 @@ import { INVALID_OUTPUT_ERROR_TYPE, parseInvocationOutput, type ParsedInvocation
 import { INVOCATION_RETRY_BASE_MS, INVOCATION_RETRY_MAX_MS } from './limits';
 import { hasPendingOperation } from './operation-state';
 import { closeInvocation, isOpen, runningInvocation, statusLabel, type ExecutionRecord, type InvocationRecord } from './records';
+import { endCutShortInvocation, settlePauseAtInvocationEnd } from './pausing';
 import { clearNeedsInvocation, markNeedsInvocation } from './scheduling';
 import { statePage } from './state-view';
 import { newCheckpointToken } from './tokens';
@@ -91,6 +92,10 @@ export function endInvocation(state: CoreState, executionArn: string, invocation
   const { parsed, error } = classifyOutcome(exec, outcome);
   closeInvocation(exec, inv, now, error, false);
   state.wakes.notify(exec.arn, 'invocation-ended');
+  if (inv.cutShortByPause) {
+    endCutShortInvocation(state, exec);
+    return;
+  }
   if (finishAsDecided(state, exec)) {
     return;
   }
@@ -107,6 +112,7 @@ export function endInvocation(state: CoreState, executionArn: string, invocation
   } else {
     backOff(state, exec, now);
   }
+  settlePauseAtInvocationEnd(state, exec);
 }
 
 /**
@@ -171,7 +177,7 @@ export function executionForToken(state: CoreState, arn: string | undefined): Ex
  */
 export function invocationForToken(exec: ExecutionRecord, token: string, use: 'checkpoint' | 'state'): InvocationRecord {
   const inv = exec.tokens.get(token);
-  if (!inv || inv !== runningInvocation(exec) || !isOpen(exec)) {
+  if (!inv || inv !== runningInvocation(exec) || !isOpen(exec) || inv.cutShortByPause) {
     throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
   }
   if (use === 'checkpoint' && (token !== inv.activeToken || inv.tokens.get(token)?.consumed)) {
@@ -199,6 +205,6 @@ export function describeCheckpointToken(state: CoreState, executionArn: string, 
     invocationId: inv.id,
     requestId: inv.requestId,
     invocationNumber: inv.seq,
-    current: inv.running && exec.status === 'RUNNING',
+    current: inv.running && (exec.status === 'RUNNING' || exec.status === 'PAUSING') && !inv.cutShortByPause,
   };
 }

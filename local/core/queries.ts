@@ -20,15 +20,18 @@ import type {
 import { resolveVersion } from './arns';
 import { deepCopy } from './clone';
 import type { CoreState } from './core-state';
-import { invalidParameter } from './errors';
+import { invalidParameter, notFound } from './errors';
 import { stripExecutionData } from './history';
 import { executionForToken, invocationForToken } from './invocations';
 import { decodeEventIdMarker, decodeMarker, encodeMarker, markerGiven, pageSize } from './pagination';
+import { executionDeadline, pauseDetails, stripPauseReason } from './pausing';
 import type { ExecutionRecord } from './records';
 import { allOperations, statePage } from './state-view';
 import { requireCheckpointToken } from './tokens';
 
 const TERMINAL: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'];
+/** Every status the `Statuses` filter takes (§6.4): PAUSING, PAUSED and DELETING included. */
+const LISTABLE: readonly ExecutionStatus[] = ['RUNNING', 'PAUSING', 'PAUSED', ...TERMINAL, 'DELETING'];
 
 /**
  * A page of the execution's state for its running invocation (any of its tokens will do).
@@ -37,6 +40,7 @@ const TERMINAL: readonly ExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'TIMED_OUT'
 export function getState(state: CoreState, req: GetDurableExecutionStateRequest): GetDurableExecutionStateResponse {
   const token = requireCheckpointToken(req.CheckpointToken);
   const exec = executionForToken(state, req.DurableExecutionArn);
+  assertNotDeleting(exec);
   invocationForToken(exec, token, 'state');
   const size = pageSize(req.MaxItems);
   return statePage(exec, markerGiven(req.Marker) ? decodeMarker('state', req.Marker) : 0, size);
@@ -49,6 +53,14 @@ export function getState(state: CoreState, req: GetDurableExecutionStateRequest)
 export function getExecution(state: CoreState, req: GetDurableExecutionRequest): GetDurableExecutionResponse {
   const exec = state.executions.lookup(req.DurableExecutionArn);
   const include = req.IncludeExecutionData !== false;
+  if (exec.status === 'DELETING') {
+    // Only the required fields, the version and the settings: the data is being removed (§9.8).
+    return {
+      ...executionSummary(exec),
+      Version: exec.version,
+      DurableConfig: { ExecutionTimeout: exec.executionTimeoutSeconds, RetentionPeriodInDays: exec.retentionDays },
+    };
+  }
   const res: GetDurableExecutionResponse = {
     ...executionSummary(exec),
     Version: exec.version,
@@ -56,6 +68,9 @@ export function getExecution(state: CoreState, req: GetDurableExecutionRequest):
     DurableConfig: { ExecutionTimeout: exec.executionTimeoutSeconds, RetentionPeriodInDays: exec.retentionDays },
   };
   if (exec.endedAt !== undefined) res.EndTimestamp = new Date(exec.endedAt);
+  else res.ExpectedExecutionTimeoutTimestamp = new Date(executionDeadline(exec));
+  const paused = pauseDetails(exec, include);
+  if (paused) res.PauseDetails = paused;
   if (include) {
     if (exec.inputPayload !== undefined) res.InputPayload = exec.inputPayload;
     if (exec.status === 'SUCCEEDED' && exec.result !== undefined) res.Result = exec.result;
@@ -71,6 +86,7 @@ export function getExecution(state: CoreState, req: GetDurableExecutionRequest):
  */
 export function getHistory(state: CoreState, req: GetDurableExecutionHistoryRequest): GetDurableExecutionHistoryResponse {
   const exec = state.executions.lookup(req.DurableExecutionArn);
+  assertNotDeleting(exec);
   const include = req.IncludeExecutionData !== false;
   const size = pageSize(req.MaxItems);
   const total = exec.history.length;
@@ -87,7 +103,7 @@ export function getHistory(state: CoreState, req: GetDurableExecutionHistoryRequ
   let id = from;
   while (events.length < size && (reverse ? id >= 1 : id <= total)) {
     const event = exec.history.at(id);
-    events.push(include ? event : stripExecutionData(event));
+    events.push(include ? event : stripPauseReason(stripExecutionData(event)));
     id += reverse ? -1 : 1;
   }
   const more = reverse ? id >= 1 : id <= total;
@@ -104,8 +120,8 @@ export function listExecutions(state: CoreState, req: ListDurableExecutionsByFun
   const version = ref.qualifier === undefined ? undefined : resolveVersion(def, ref.qualifier, state.location);
   const statuses = req.Statuses;
   if (statuses !== undefined) {
-    if (!Array.isArray(statuses) || statuses.some((s) => !TERMINAL.includes(s) && s !== 'RUNNING')) {
-      throw invalidParameter(`Invalid Statuses filter: use RUNNING, ${TERMINAL.join(', ')}.`);
+    if (!Array.isArray(statuses) || statuses.some((s) => !LISTABLE.includes(s))) {
+      throw invalidParameter(`Invalid Statuses filter: use ${LISTABLE.join(', ')}.`);
     }
   }
   const after = optionalDate(req.StartedAfter, 'StartedAfter');
@@ -128,7 +144,7 @@ export function listExecutions(state: CoreState, req: ListDurableExecutionsByFun
   matches.sort((a, b) => (reverse ? a.createdSeq - b.createdSeq : b.createdSeq - a.createdSeq));
   const page = matches.slice(0, size).map((exec) => {
     const item: Execution = executionSummary(exec);
-    if (exec.endedAt !== undefined) item.EndTimestamp = new Date(exec.endedAt);
+    if (exec.endedAt !== undefined && exec.status !== 'DELETING') item.EndTimestamp = new Date(exec.endedAt);
     return item;
   });
   return matches.length > size
@@ -153,6 +169,13 @@ function executionSummary(exec: ExecutionRecord): Execution {
     Status: exec.status,
     StartTimestamp: new Date(exec.startedAt),
   };
+}
+
+/** A DELETING execution's history and state are already out of reach (§9.8). */
+function assertNotDeleting(exec: ExecutionRecord): void {
+  if (exec.status === 'DELETING') {
+    throw notFound(`Durable execution ${exec.arn} is being deleted; its history and state are no longer available.`);
+  }
 }
 
 function optionalDate(value: unknown, name: string): number | undefined {

@@ -62,6 +62,37 @@ export interface InvocationRecord {
   running: boolean;
   /** Set when the service closed it (stop, timeout) before the host reported its end. */
   closedByService: boolean;
+  /**
+   * Set when a pause took effect at one of its checkpoints (§9.4 step 3): its tokens are dead and
+   * whatever it returns counts as PENDING.
+   */
+  cutShortByPause?: boolean;
+}
+
+/** A pause accepted for an execution (§9.4): PAUSING until it takes effect, then PAUSED. */
+export interface PauseRecord {
+  /** When the Pause request was accepted (epoch ms). */
+  readonly requestedAt: number;
+  /** `ExecutionTimeoutPaused` of the request (default true). */
+  readonly timeoutPaused: boolean;
+  readonly reason?: string;
+  /** When the execution became PAUSED (the `ExecutionPaused` event time); unset while PAUSING. */
+  pausedAt?: number;
+}
+
+/** An accepted Pause or Resume, kept for ClientToken repeats (§9.2). */
+export interface ControlRequestEntry {
+  readonly reason?: string;
+  /** Pause only: `ExecutionTimeoutPaused` (absent = true). */
+  readonly timeoutPaused?: boolean;
+  readonly expiresAt: number;
+}
+
+/** A Delete accepted for a finished execution (§9.8). */
+export interface DeletionRecord {
+  readonly requestedAt: number;
+  /** When the record is removed for good. */
+  readonly removeAt: number;
 }
 
 /** An execution result decided by an EXECUTION update, applied when the invocation ends. */
@@ -110,6 +141,14 @@ export interface ExecutionRecord {
   dataBytes: number;
   /** The CHAINED_INVOKE operation that started this execution, if any. */
   readonly parent?: OperationAddress;
+  /** The pause in force while PAUSING or PAUSED (§9.4). */
+  pause?: PauseRecord;
+  /** Time spent PAUSED with `ExecutionTimeoutPaused` true, which extends the deadline (§9.5). */
+  pausedTimeoutMs?: number;
+  /** Accepted Pause/Resume requests by `api\0ClientToken` (§9.2). */
+  controlRequests?: Map<string, ControlRequestEntry>;
+  /** Set once a Delete was accepted (status DELETING, §9.8). */
+  deletion?: DeletionRecord;
 }
 
 /** The invocation currently running, if any. */
@@ -119,20 +158,37 @@ export function runningInvocation(exec: ExecutionRecord): InvocationRecord | und
 }
 
 /**
- * True while the execution takes new work (invocations, checkpoints, callback results): it is
- * RUNNING and no EXECUTION update has decided its end yet.
+ * True while the execution has not ended: RUNNING, PAUSING or PAUSED (§9.3). Timers, callbacks
+ * and chained invokes keep completing in all three.
+ */
+export function isActive(exec: ExecutionRecord): boolean {
+  return exec.status === 'RUNNING' || exec.status === 'PAUSING' || exec.status === 'PAUSED';
+}
+
+/**
+ * True while the execution takes new work (invocations, checkpoints): it is RUNNING, or PAUSING
+ * (its running invocation checkpoints until the pause takes effect, §9.4), and no EXECUTION
+ * update has decided its end yet.
  */
 export function isOpen(exec: ExecutionRecord): boolean {
-  return exec.status === 'RUNNING' && !exec.pendingClose;
+  return (exec.status === 'RUNNING' || exec.status === 'PAUSING') && !exec.pendingClose;
+}
+
+/**
+ * True while the execution takes results from outside (callback APIs, §6.6): it has not ended,
+ * paused included (§9.4), and no EXECUTION update has decided its end yet.
+ */
+export function takesOutsideResults(exec: ExecutionRecord): boolean {
+  return isActive(exec) && !exec.pendingClose;
 }
 
 /**
  * True while the operation waits for a result the service delivers (a chained target's end): it is
- * STARTED and its execution is RUNNING. Unlike {@link isOpen}, an execution whose end is decided
- * but not yet recorded still takes such results.
+ * STARTED and its execution has not ended (paused included). Unlike {@link isOpen}, an execution
+ * whose end is decided but not yet recorded still takes such results.
  */
 export function awaitsResult(exec: ExecutionRecord, rec: OperationRecord): boolean {
-  return exec.status === 'RUNNING' && rec.op.Status === 'STARTED';
+  return isActive(exec) && rec.op.Status === 'STARTED';
 }
 
 /** The execution's status for an error message: `closing` once its end is decided. */

@@ -26,7 +26,8 @@ export function serviceChanged(state: CoreState, exec: ExecutionRecord): void {
   const inv = runningInvocation(exec);
   if (inv) {
     inv.serviceChangeSeen = true;
-  } else if (isOpen(exec)) {
+  } else if (isOpen(exec) || exec.status === 'PAUSED') {
+    // While PAUSED the invocation is owed and made on resume (§9.6).
     markNeedsInvocation(state, exec);
   }
   state.wakes.notify(exec.arn, 'service-change');

@@ -18,7 +18,13 @@ import type {
   GetDurableExecutionStateResponse,
   ListDurableExecutionsByFunctionRequest,
   ListDurableExecutionsByFunctionResponse,
+  DeleteDurableExecutionRequest,
+  DeleteDurableExecutionResponse,
   Operation,
+  PauseDurableExecutionRequest,
+  PauseDurableExecutionResponse,
+  ResumeDurableExecutionRequest,
+  ResumeDurableExecutionResponse,
   StopDurableExecutionRequest,
   StopDurableExecutionResponse,
 } from '@aws-sdk/client-lambda';
@@ -40,6 +46,7 @@ import { DEFAULT_LOCATION, type ServiceLocation } from './arns';
 import { sendCallbackFailure, sendCallbackHeartbeat, sendCallbackSuccess } from './callbacks';
 import { completeChainedInvoke, hostChainedInvokes } from './chained-invokes';
 import { checkpoint } from './checkpoints';
+import { deleteExecution } from './deletion';
 import type { CoreState } from './core-state';
 import { fireDueTimers } from './due-timers';
 import { ExecutionStore } from './execution-store';
@@ -48,6 +55,7 @@ import { FunctionRegistry } from './functions';
 import { beginInvocation, describeCheckpointToken, endInvocation } from './invocations';
 import { DEFAULT_PAGE_ITEMS, MAX_PAGE_ITEMS } from './limits';
 import { getExecution, getHistory, getOperations, getState, listExecutions } from './queries';
+import { pauseExecution, resumeExecution } from './pausing';
 import { executionsNeedingInvocation, isInvocationRunning } from './scheduling';
 import { TimerQueue } from './timers';
 import { executionUsage, type ExecutionUsage } from './usage';
@@ -66,6 +74,11 @@ export interface DurableServiceCoreOptions {
   readonly initialStatePageSize?: number;
   /** Source of execution ids, request ids and token nonces; default `crypto.randomUUID`. */
   readonly randomUUID?: () => string;
+  /**
+   * How long a deleted execution stays DELETING before it is gone, in ms of the service clock
+   * (default 0: removed as soon as the Delete is answered).
+   */
+  readonly deletionDelayMs?: number;
 }
 
 /**
@@ -89,6 +102,10 @@ export class DurableServiceCore implements DurableServiceCoreApi {
     if (!Number.isInteger(pageItems) || pageItems < 0 || pageItems > MAX_PAGE_ITEMS) {
       throw new RangeError(`initialStatePageSize must be an integer from 0 to ${MAX_PAGE_ITEMS}; got ${pageItems}.`);
     }
+    const deletionDelayMs = options.deletionDelayMs ?? 0;
+    if (!Number.isFinite(deletionDelayMs) || deletionDelayMs < 0) {
+      throw new RangeError(`deletionDelayMs must be a number of milliseconds >= 0; got ${deletionDelayMs}.`);
+    }
     this.location = { ...DEFAULT_LOCATION, ...options.location };
     this.state = {
       clock: options.clock,
@@ -101,6 +118,7 @@ export class DurableServiceCore implements DurableServiceCoreApi {
       wakes: new WakeQueue(),
       needingInvocation: new Set(),
       hostInvokes: new Map(),
+      deletionDelayMs,
     };
   }
 
@@ -142,6 +160,18 @@ export class DurableServiceCore implements DurableServiceCoreApi {
 
   stopExecution(req: StopDurableExecutionRequest): StopDurableExecutionResponse {
     return this.call(() => stopExecution(this.state, req));
+  }
+
+  pauseExecution(req: PauseDurableExecutionRequest): PauseDurableExecutionResponse {
+    return this.call(() => pauseExecution(this.state, req));
+  }
+
+  resumeExecution(req: ResumeDurableExecutionRequest): ResumeDurableExecutionResponse {
+    return this.call(() => resumeExecution(this.state, req));
+  }
+
+  deleteExecution(req: DeleteDurableExecutionRequest): DeleteDurableExecutionResponse {
+    return this.call(() => deleteExecution(this.state, req));
   }
 
   sendCallbackSuccess(callbackId: string, result?: string): void {

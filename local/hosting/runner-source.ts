@@ -153,7 +153,9 @@ async function loadHandler(bundlePath, handlerName) {
   let exportsObject = loadedBundles.get(bundlePath);
   if (exportsObject === undefined) {
     try {
-      exportsObject = require(bundlePath);
+      // Lambda imports an .mjs handler; require() of an ES module (Node 20.19+) would bypass the
+      // import resolve hook that provides the SDK, and cannot load one with top-level await.
+      exportsObject = bundlePath.endsWith('.mjs') ? await import(pathToFileURL(bundlePath).href) : require(bundlePath);
     } catch (error) {
       if (error && error.code === 'ERR_REQUIRE_ESM') {
         exportsObject = await import(pathToFileURL(bundlePath).href);

@@ -18,6 +18,12 @@ import type {
   ListDurableExecutionsByFunctionResponse,
   StopDurableExecutionRequest,
   StopDurableExecutionResponse,
+  PauseDurableExecutionRequest,
+  PauseDurableExecutionResponse,
+  ResumeDurableExecutionRequest,
+  ResumeDurableExecutionResponse,
+  DeleteDurableExecutionRequest,
+  DeleteDurableExecutionResponse,
 } from '@aws-sdk/client-lambda';
 import { decodeCheckpointBody, decodeErrorObjectBody, parseJsonObject } from './request-bodies';
 import type { OperationName } from './routes';
@@ -98,6 +104,9 @@ export interface DurableApiBackend {
   sendCallbackSuccess(callbackId: string, result?: string): void | Promise<void>;
   sendCallbackFailure(callbackId: string, error?: ErrorObject): void | Promise<void>;
   sendCallbackHeartbeat(callbackId: string): void | Promise<void>;
+  pauseExecution(request: PauseDurableExecutionRequest): PauseDurableExecutionResponse | Promise<PauseDurableExecutionResponse>;
+  resumeExecution(request: ResumeDurableExecutionRequest): ResumeDurableExecutionResponse | Promise<ResumeDurableExecutionResponse>;
+  deleteExecution(request: DeleteDurableExecutionRequest): DeleteDurableExecutionResponse | Promise<DeleteDurableExecutionResponse>;
 }
 
 /**
@@ -114,7 +123,7 @@ export interface ApiRequest {
   readonly body: Buffer;
 }
 
-const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED'];
+const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'PAUSING', 'PAUSED', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'STOPPED', 'DELETING'];
 
 /**
  * Runs one API operation against the backend and encodes its response.
@@ -184,11 +193,35 @@ export async function handleApiRequest(backend: DurableApiBackend, request: ApiR
     case 'SendDurableExecutionCallbackHeartbeat':
       await backend.sendCallbackHeartbeat(callbackId);
       return json({});
+    case 'PauseDurableExecution': {
+      requireJsonContent(request);
+      const body = parseJsonObject(request.body);
+      // The core checks each member's type, so a wrong one gets its own message.
+      const input = { ...body, DurableExecutionArn: arn } as PauseDurableExecutionRequest;
+      return json(await backend.pauseExecution(pickMembers(input, ['DurableExecutionArn', 'ClientToken', 'Reason', 'ExecutionTimeoutPaused'])), 202);
+    }
+    case 'ResumeDurableExecution': {
+      requireJsonContent(request);
+      const body = parseJsonObject(request.body);
+      const input = { ...body, DurableExecutionArn: arn } as ResumeDurableExecutionRequest;
+      return json(await backend.resumeExecution(pickMembers(input, ['DurableExecutionArn', 'ClientToken', 'Reason'])), 202);
+    }
+    case 'DeleteDurableExecution':
+      return json(await backend.deleteExecution({ DurableExecutionArn: arn }), 202);
   }
 }
 
-function json(value: unknown): HttpReply {
-  return { status: 200, headers: { 'Content-Type': 'application/json' }, body: encodeJsonBody(value) };
+function json(value: unknown, status = 200): HttpReply {
+  return { status, headers: { 'Content-Type': 'application/json' }, body: encodeJsonBody(value) };
+}
+
+/** Only the modelled members of a request body reach the backend; unknown ones are ignored, as the SDK's server would. */
+function pickMembers<T extends object>(input: T, members: ReadonlyArray<keyof T>): T {
+  const out: Partial<T> = {};
+  for (const member of members) {
+    if (input[member] !== undefined) out[member] = input[member];
+  }
+  return out as T;
 }
 
 /**

@@ -22,21 +22,24 @@ export type OperationName =
   | 'StopDurableExecution'
   | 'SendDurableExecutionCallbackSuccess'
   | 'SendDurableExecutionCallbackFailure'
-  | 'SendDurableExecutionCallbackHeartbeat';
+  | 'SendDurableExecutionCallbackHeartbeat'
+  | 'PauseDurableExecution'
+  | 'ResumeDurableExecution'
+  | 'DeleteDurableExecution';
 
 interface RouteDefinition {
   readonly operation: OperationName;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Path segments; `{Name}` marks a label. */
   readonly segments: readonly string[];
 }
 
-function route(operation: OperationName, method: 'GET' | 'POST', template: string): RouteDefinition {
+function route(operation: OperationName, method: RouteDefinition['method'], template: string): RouteDefinition {
   return { operation, method, segments: template.split('/').filter((s) => s.length > 0) };
 }
 
 /**
- * Every route, exactly as `@aws-sdk/client-lambda` 3.1164 writes them.
+ * Every route, exactly as `@aws-sdk/client-lambda` writes them (pause, resume and delete from 3.1178).
  *
  * @example
  * ROUTES.map((r) => `${r.method} /${r.segments.join('/')}`);
@@ -52,6 +55,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('SendDurableExecutionCallbackSuccess', 'POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/succeed'),
   route('SendDurableExecutionCallbackFailure', 'POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/fail'),
   route('SendDurableExecutionCallbackHeartbeat', 'POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/heartbeat'),
+  route('PauseDurableExecution', 'POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/pause'),
+  route('ResumeDurableExecution', 'POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/resume'),
+  route('DeleteDurableExecution', 'DELETE', '/2025-12-01/durable-executions/{DurableExecutionArn}'),
 ];
 
 /**

@@ -28,6 +28,7 @@ const HTTP_STATUS: Record<WireErrorName, number> = {
   ResourceNotFoundException: 404,
   UnknownOperationException: 404,
   DurableExecutionAlreadyStartedException: 409,
+  ResourceConflictException: 409,
   RequestTooLargeException: 413,
   UnsupportedMediaTypeException: 415,
   TooManyRequestsException: 429,
@@ -37,6 +38,7 @@ const HTTP_STATUS: Record<WireErrorName, number> = {
 /** Errors whose model names the text member `message`; the others use `Message` (§6.7). */
 const LOWERCASE_MESSAGE = new Set<string>([
   'InvalidParameterValueException',
+  'ResourceConflictException',
   'RequestTooLargeException',
   'TooManyRequestsException',
   'InvalidRequestContentException',

@@ -14,6 +14,7 @@ import {
   type ExecutionSchedule,
   type InvocationOutcome,
 } from '../core';
+import { pauseRequest, resumeRequest, type PauseOptions, type ResumeOptions } from '../execution-control';
 import { describeOutcome, type ExecutionOutcome } from '../execution-outcome';
 import type { FaultPlan } from '../faults';
 import { createInProcessLambdaClient, type InProcessLambdaClient, type RecordedCall, type RetryBackoff } from '../in-process-client';
@@ -252,7 +253,7 @@ export class InProcessDurableService {
           return true;
         }
         const status = this.core.getExecution({ DurableExecutionArn: executionArn, IncludeExecutionData: false }).Status;
-        if (status !== 'RUNNING') {
+        if (status !== 'RUNNING' && status !== 'PAUSING' && status !== 'PAUSED') {
           reject(new Error(`${executionArn} ended ${status} before ${description} appeared.`));
           return true;
         }
@@ -287,6 +288,40 @@ export class InProcessDurableService {
       name === undefined ? 'a callback' : `callback "${name}"`,
     );
     return op.CallbackDetails?.CallbackId as string;
+  }
+
+  /**
+   * Pauses an execution (`PauseDurableExecution`, protocol.md §9.4): PAUSED at once, or PAUSING
+   * until its running invocation's next checkpoint. No invocation starts until {@link resume}.
+   * Hold the virtual clock (`holdClock`) while paused, or idle time runs into the timeout cap.
+   *
+   * @throws CoreServiceError 409 unless it is RUNNING, 404 when unknown.
+   * @example await svc.pause(arn, { reason: 'deploy' }); await svc.resume(arn);
+   */
+  async pause(executionArn: string, options: PauseOptions = {}): Promise<void> {
+    this.assertOpen();
+    this.core.pauseExecution(pauseRequest(executionArn, options));
+  }
+
+  /**
+   * Resumes a PAUSING or PAUSED execution (§9.6); it is invoked at once when it owes an invocation.
+   * @throws CoreServiceError 409 unless it is PAUSING or PAUSED.
+   * @example await svc.resume(arn, { reason: 'deploy done' });
+   */
+  async resume(executionArn: string, options: ResumeOptions = {}): Promise<void> {
+    this.assertOpen();
+    this.core.resumeExecution(resumeRequest(executionArn, options));
+  }
+
+  /**
+   * Deletes a finished execution and its history (§9.8); returns when the deletion was requested.
+   * @throws CoreServiceError 409 unless it is SUCCEEDED, FAILED, TIMED_OUT or STOPPED, 404 when unknown.
+   * @example await svc.delete(run.executionArn);
+   */
+  async delete(executionArn: string): Promise<Date> {
+    this.assertOpen();
+    this.reports.delete(executionArn);
+    return this.core.deleteExecution({ DurableExecutionArn: executionArn }).DeletionRequestTimestamp as Date;
   }
 
   /** Runs `hook` after every invocation of every execution, before the next one; returns the remover. */

@@ -13,6 +13,7 @@ import { runStep } from '../operations/step';
 import { runWait } from '../operations/wait';
 import type {
   BranchFunction,
+  BranchesResult,
   CallbackConfig,
   CallbackSubmitter,
   ChildContextConfig,
@@ -21,7 +22,9 @@ import type {
   DurableContext,
   MapConfig,
   MapFunction,
+  MapFunctionResult,
   NamedBranch,
+  ParallelBranch,
   ParallelConfig,
   StepConfig,
   StepFunction,
@@ -147,6 +150,8 @@ export class DurableContextImpl implements DurableContext {
 
   parallel<T>(name: string | undefined, branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
   parallel<T>(branches: ReadonlyArray<BranchFunction<T> | NamedBranch<T>>, config?: ParallelConfig<T>): Promise<BatchResult<T>>;
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(name: string | undefined, branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
+  parallel<TBranches extends ReadonlyArray<ParallelBranch>>(branches: TBranches, config?: ParallelConfig<BranchesResult<TBranches>>): Promise<BatchResult<BranchesResult<TBranches>>>;
   parallel<T>(
     first: string | undefined | ReadonlyArray<BranchFunction<T> | NamedBranch<T>>,
     second?: ReadonlyArray<BranchFunction<T> | NamedBranch<T>> | ParallelConfig<T>,
@@ -166,6 +171,8 @@ export class DurableContextImpl implements DurableContext {
     config?: MapConfig<TItem, TResult>,
   ): Promise<BatchResult<TResult>>;
   map<TItem, TResult>(items: readonly TItem[], fn: MapFunction<TItem, TResult>, config?: MapConfig<TItem, TResult>): Promise<BatchResult<TResult>>;
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(name: string | undefined, items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
+  map<TItem, TFn extends MapFunction<TItem, unknown>>(items: readonly TItem[], fn: TFn, config?: MapConfig<TItem, MapFunctionResult<TFn>>): Promise<BatchResult<MapFunctionResult<TFn>>>;
   map<TItem, TResult>(
     first: string | undefined | readonly TItem[],
     second?: readonly TItem[] | MapFunction<TItem, TResult>,

@@ -50,6 +50,8 @@ export class CheckpointQueue {
   private scheduled = false;
   private stopped = false;
   private calls = 0;
+  /** Ids this invocation has already queued an update for: the service knows them by the time a later update arrives. */
+  private readonly introduced = new Set<string>();
 
   constructor(private readonly options: CheckpointQueueOptions) {
     this.token = options.checkpointToken;
@@ -71,7 +73,7 @@ export class CheckpointQueue {
   /** Queues one update; resolves once the service has accepted the call that carried it. */
   enqueue(update: OperationUpdate): Promise<void> {
     if (this.stopped) return new Promise<void>(() => undefined);
-    const fitted = fitErrorUpdate(update);
+    const fitted = fitErrorUpdate(this.withoutKnownIdentity(update));
     return new Promise<void>((resolve) => {
       this.pending.push({ update: fitted, size: JSON.stringify(fitted).length, done: resolve });
       this.schedule();
@@ -95,6 +97,24 @@ export class CheckpointQueue {
       this.pollWaiters.push(resolve);
       this.schedule();
     });
+  }
+
+  /**
+   * Leaves out `ParentId`, `Name` and `SubType` once the service knows the operation: it copies
+   * them from the update that created it (protocol.md §4.2) and keeps them on the operation and
+   * on every later event, so repeating them only adds bytes. The first update of an operation (and
+   * every EXECUTION update) is sent whole.
+   */
+  private withoutKnownIdentity(update: OperationUpdate): OperationUpdate {
+    const id = update.Id as string;
+    if (update.Type === 'EXECUTION') return update;
+    if (!this.introduced.has(id) && this.options.state.get(id) === undefined) {
+      this.introduced.add(id);
+      return update;
+    }
+    if (update.ParentId === undefined && update.Name === undefined && update.SubType === undefined) return update;
+    const { ParentId: _parentId, Name: _name, SubType: _subType, ...rest } = update;
+    return rest;
   }
 
   private schedule(): void {
@@ -135,7 +155,8 @@ export class CheckpointQueue {
     if (response.CheckpointToken) {
       this.token = response.CheckpointToken;
     } else {
-      // Without a token nothing more can be sent (§3.1); outside a closing checkpoint, suspend.
+      // Without a token nothing more can be sent (§3.1): the execution closed, or a pause took
+      // effect here (§9.4), which this invocation cannot tell apart; outside a closing checkpoint, suspend.
       this.stopped = true;
       this.options.state.merge(response.NewExecutionState?.Operations);
       for (const entry of batch) entry.done();

@@ -31,8 +31,8 @@ function observation(overrides: Partial<ExecutionObservation> & { history: Event
 
 describe('helpers', () => {
   test('operation ids follow the sha256 scheme of the protocol', () => {
-    expect(operationId(undefined, 1)).toBe('6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b');
-    expect(operationId(operationId(undefined, 1), 2)).toMatch(/^[0-9a-f]{64}$/);
+    expect(operationId(undefined, 1)).toBe('a4ayc_80_OGd');
+    expect(operationId(operationId(undefined, 1), 2)).toMatch(/^[A-Za-z0-9_-]{12}$/);
     expect(operationId(operationId(undefined, 1), 2)).not.toBe(operationId(operationId(undefined, 1), 1));
   });
 

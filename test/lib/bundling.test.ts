@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DurableFunction, DurableFunctionValidationError, type DurableFunctionProps } from '../../lib';
-import { fixture, functionAssetDir, loadFresh, logicalIdOf, newApp, newStack, removeOutdirs } from './support';
+import { fixture, functionAssetDir, loadFresh, logicalIdOf, newApp, newStack, removeOutdirs, tempOutdir } from './support';
 
 afterAll(removeOutdirs);
 
@@ -30,12 +30,34 @@ function synthesize(functions: Record<string, Omit<DurableFunctionProps, 'entry'
   };
 }
 
+/** The node_modules folder that provides the AWS SDK here, as Lambda's runtime provides it. */
+function sdkNodePath(): string {
+  let dir = path.dirname(require.resolve('@aws-sdk/client-lambda'));
+  while (path.basename(dir) !== 'node_modules') dir = path.dirname(dir);
+  return dir;
+}
+
+/**
+ * `typeof handler` of the asset's bundle, required by a separate Node process from the asset
+ * directory (no node_modules above it), with `nodePath` as its only other module source.
+ */
+function loadInFreshProcess(assetDir: string, nodePath?: string): string {
+  const script = `process.stdout.write(typeof require(${JSON.stringify(path.join(assetDir, 'index.js'))}).handler)`;
+  return execFileSync(process.execPath, ['-e', script], {
+    cwd: assetDir,
+    env: { PATH: process.env.PATH ?? '', ...(nodePath === undefined ? {} : { NODE_PATH: nodePath }) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 // Shared by the tests below: bundling takes a moment per distinct bundle.
 const shared = synthesize({
-  Plain: { entry: fixture('plain-workflow.ts') },
-  Wrapped: { entry: fixture('wrapped-workflow.ts') },
-  Mapped: { entry: fixture('plain-workflow.ts'), bundling: { sourceMap: true } },
-  Minified: { entry: fixture('plain-workflow.ts'), bundling: { minify: true } },
+  Standard: { entry: fixture('plain-workflow.ts') },
+  Plain: { entry: fixture('plain-workflow.ts'), bundling: { minify: false } },
+  SdkBundled: { entry: fixture('plain-workflow.ts'), bundling: { minify: false, bundleAwsSDK: true } },
+  Wrapped: { entry: fixture('wrapped-workflow.ts'), bundling: { minify: false } },
+  Mapped: { entry: fixture('plain-workflow.ts'), bundling: { minify: false, sourceMap: true } },
   Reexported: { entry: fixture('reexport-entry.ts') },
 });
 const bundleOf = (id: string): string => fs.readFileSync(path.join(shared.assetDir(id), 'index.js'), 'utf8');
@@ -47,19 +69,31 @@ describe('the asset', () => {
   });
 
   // Assertions on the bundle text use booleans and counts: a failing toMatch would print megabytes.
-  test('contains the runtime and @aws-sdk/client-lambda: nothing is left external', () => {
+  test('by default it contains the runtime and leaves @aws-sdk/* to the Lambda runtime', () => {
     const bundle = bundleOf('Plain');
     expect(/^\/\/ runtime\/handler\.ts$/m.test(bundle)).toBe(true);
-    expect(/^\/\/ node_modules\/@aws-sdk\/client-lambda\//m.test(bundle)).toBe(true);
-    // Loaded by a separate Node process from a directory with no node_modules above it: a single
-    // external package would make the require fail.
-    const script = `process.stdout.write(typeof require(${JSON.stringify(path.join(shared.assetDir('Plain'), 'index.js'))}).handler)`;
-    const loaded = execFileSync(process.execPath, ['-e', script], {
-      cwd: shared.assetDir('Plain'),
-      env: { PATH: process.env.PATH ?? '' },
-      encoding: 'utf8',
-    });
-    expect(loaded).toBe('function');
+    expect(/^\/\/ (?:.*\/)?node_modules\/@aws-sdk\//m.test(bundle)).toBe(false);
+    expect(bundle.includes('require("@aws-sdk/client-lambda")')).toBe(true);
+    // Loaded as Lambda loads it: the SDK comes from outside the asset (NODE_PATH), nothing else does.
+    expect(loadInFreshProcess(shared.assetDir('Plain'), sdkNodePath())).toBe('function');
+  });
+
+  test('with bundleAwsSDK, contains @aws-sdk/client-lambda too: it loads with no node_modules anywhere', () => {
+    const bundle = bundleOf('SdkBundled');
+    expect(/^\/\/ (?:.*\/)?node_modules\/@aws-sdk\/client-lambda\//m.test(bundle)).toBe(true);
+    expect(bundle.includes('require("@aws-sdk/client-lambda")')).toBe(false);
+    expect(loadInFreshProcess(shared.assetDir('SdkBundled'))).toBe('function');
+  });
+
+  test('a provided @aws-sdk/client-lambda without the durable commands fails the load with the fix', () => {
+    // An SDK from before durable functions: the client exists, the durable commands do not.
+    const oldSdk = tempOutdir();
+    fs.mkdirSync(path.join(oldSdk, '@aws-sdk', 'client-lambda'), { recursive: true });
+    fs.writeFileSync(path.join(oldSdk, '@aws-sdk', 'client-lambda', 'package.json'), '{"name":"@aws-sdk/client-lambda","version":"3.600.0","main":"index.js"}');
+    fs.writeFileSync(path.join(oldSdk, '@aws-sdk', 'client-lambda', 'index.js'), 'exports.LambdaClient = class LambdaClient {};');
+    expect(() => loadInFreshProcess(shared.assetDir('Standard'), oldSdk)).toThrow(
+      /has no CheckpointDurableExecutionCommand or GetDurableExecutionStateCommand: it predates durable functions\. Bundle the SDK instead: set bundling: \{ bundleAwsSDK: true \}/,
+    );
   });
 
   test('a workflow importing cdk-durable-function/runtime shares the one runtime copy of the entry', () => {
@@ -73,7 +107,7 @@ describe('the asset', () => {
   });
 
   test('embeds no machine-specific path', () => {
-    for (const id of ['Plain', 'Mapped', 'Minified']) {
+    for (const id of ['Standard', 'Plain', 'Mapped']) {
       const dir = shared.assetDir(id);
       for (const file of fs.readdirSync(dir)) {
         expect(fs.readFileSync(path.join(dir, file), 'utf8').includes(repoRoot)).toBe(false);
@@ -93,23 +127,26 @@ describe('the asset', () => {
     });
   });
 
-  test('minify shrinks the bundle and keeps function and class names', () => {
-    const minified = bundleOf('Minified');
+  test('minified by default, keeping function and class names', () => {
+    const minified = bundleOf('Standard');
     expect(minified.length).toBeLessThan(bundleOf('Plain').length * 0.8);
     // keepNames: the workflow function's name survives as a string set on the mangled function.
     expect(/\(\w+,"handler"\)/.test(minified)).toBe(true);
   });
 
   test('different entries or options give different assets', () => {
-    const keys = ['Plain', 'Wrapped', 'Mapped', 'Minified', 'Reexported'].map(shared.s3Key);
+    const keys = ['Standard', 'Plain', 'SdkBundled', 'Wrapped', 'Mapped', 'Reexported'].map(shared.s3Key);
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
 describe('determinism', () => {
   test('two synths of the same function, into different cloud assemblies, give the same asset hash and bytes', () => {
-    const again = synthesize({ Plain: { entry: fixture('plain-workflow.ts') }, Mapped: { entry: fixture('plain-workflow.ts'), bundling: { sourceMap: true } } });
-    for (const id of ['Plain', 'Mapped']) {
+    const again = synthesize({
+      Standard: { entry: fixture('plain-workflow.ts') },
+      Mapped: { entry: fixture('plain-workflow.ts'), bundling: { minify: false, sourceMap: true } },
+    });
+    for (const id of ['Standard', 'Mapped']) {
       expect(again.s3Key(id)).toBe(shared.s3Key(id));
       expect(again.assetDir(id)).not.toBe(shared.assetDir(id));
       for (const file of fs.readdirSync(shared.assetDir(id))) {
@@ -169,7 +206,7 @@ describe('entry errors', () => {
   });
 
   test('a CommonJS entry cannot be checked statically: the bundle fails to load with the same explanation', () => {
-    const built = synthesize({ Missing: { entry: fixture('commonjs-missing.js') } });
+    const built = synthesize({ Missing: { entry: fixture('commonjs-missing.js'), bundling: { bundleAwsSDK: true } } });
     const bundle = path.join(built.assetDir('Missing'), 'index.js');
     expect(() => loadFresh(bundle)).toThrow(
       'test/fixtures/lib/commonjs-missing.js does not export a function named "handler". ',

@@ -1,8 +1,8 @@
 /**
- * The construct as an installed package runs it: compiled JavaScript under `dist/`, next to the
- * TypeScript sources the package also ships. The compiled construct must bundle the compiled
- * runtime (`dist/runtime/*.js`), and user code importing `cdk-durable-function/runtime` must get
- * that same copy.
+ * The construct as an installed package runs it: compiled JavaScript under `dist/` (the package
+ * ships no TypeScript sources; test/package checks the real tarball). The compiled construct must
+ * bundle the compiled runtime (`dist/runtime/*.js`), and user code importing
+ * `cdk-durable-function/runtime` must get that same copy.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,7 +27,7 @@ describe('resolveRuntimeEntry', () => {
     expect(resolveRuntimeEntry()).toBe(path.join(repoRoot, 'runtime', 'index.ts'));
   });
 
-  test('compiled, it prefers dist/runtime/index.js even though the sources ship as well', () => {
+  test('compiled, it prefers dist/runtime/index.js even when sources sit next to it', () => {
     const pkg = tempOutdir();
     fs.mkdirSync(path.join(pkg, 'dist', 'lib', 'private'), { recursive: true });
     fs.mkdirSync(path.join(pkg, 'dist', 'runtime'), { recursive: true });
@@ -64,7 +64,7 @@ test('the compiled construct bundles the compiled runtime, once, also for user i
     const { DurableFunction } = require(${JSON.stringify(path.join(pkg, 'dist', 'lib'))});
     const app = new cdk.App({ outdir: ${JSON.stringify(assembly)} });
     const stack = new cdk.Stack(app, 'Compiled');
-    new DurableFunction(stack, 'Wrapped', { entry: ${JSON.stringify(fixture('wrapped-workflow.ts'))} });
+    new DurableFunction(stack, 'Wrapped', { entry: ${JSON.stringify(fixture('wrapped-workflow.ts'))}, bundling: { minify: false } });
     const template = app.synth().getStackByName('Compiled').template;
     const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
     process.stdout.write(fn.Properties.Code.S3Key.replace('.zip', ''));

@@ -20,7 +20,7 @@ import { LocalDurableService } from '../../local';
 
 const ENTRY = path.join(__dirname, '../fixtures/local/runtime/order-workflow.ts');
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const idOf = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 12);
 
 async function historyOf(client: LambdaClient, arn: string): Promise<Event[]> {
   const events: Event[] = [];
@@ -67,9 +67,9 @@ describe("this project's runtime over HTTP on the local service", () => {
     const arn = response.DurableExecutionArn as string;
     const events = await historyOf(client, arn);
 
-    // Deterministic ids (§2.7): sha256 of the counter at the root, of "<parent id>-<n>" inside a context.
-    const [reserve, settle, charge, ship] = ['1', '2', '3', '4'].map(sha256);
-    const [label, shipWait, dispatch] = ['1', '2', '3'].map((n) => sha256(`${ship}-${n}`));
+    // Deterministic ids (§2.7): 12 base64url characters of the sha256 of the counter at the root, of "<parent id>-<n>" inside a context.
+    const [reserve, settle, charge, ship] = ['1', '2', '3', '4'].map(idOf);
+    const [label, shipWait, dispatch] = ['1', '2', '3'].map((n) => idOf(`${ship}-${n}`));
     const summary = events.map((e) => [e.EventType, e.Id ?? '', e.ParentId ?? '', e.Name ?? '', e.SubType ?? '']);
     expect(summary).toEqual([
       ['ExecutionStarted', expect.any(String), '', 'order-42', ''],

@@ -5,7 +5,7 @@
 import type { OperationUpdate } from '@aws-sdk/client-lambda';
 import { CheckpointError, CompletionConfig, Duration, StepSemantics, withDurableExecution, type BranchFunction, type DurableContext } from '../../runtime';
 import { InProcessDurableService, type FaultPlan } from '../../local/testing';
-import { checkpointCalls, childId, invocationOutcomes, operation, reshapeCheckpointResponses, rootId, sleep, updatesOf } from './support';
+import { checkpointCalls, childId, invocationOutcomes, operation, reshapeCheckpointResponses, rootId, sleep, updatesOf, withIdentities } from './support';
 
 type Workflow = (input: never, ctx: DurableContext) => Promise<unknown>;
 
@@ -21,7 +21,8 @@ const oneStepBranches = (n: number): Array<BranchFunction<number>> =>
  * the parent's START first and its close last, each branch's START before anything inside it and
  * its close after everything inside it; and returns the most branches open at once.
  */
-function checkBatchOrder(updates: readonly OperationUpdate[], parentId: string): number {
+function checkBatchOrder(sent: readonly OperationUpdate[], parentId: string): number {
+  const updates = withIdentities(sent);
   expect(updates[0]).toMatchObject({ Id: parentId, Action: 'START' });
   expect(updates.at(-1)).toMatchObject({ Id: parentId, Action: 'SUCCEED' });
   const open = new Set<string>();
@@ -104,7 +105,7 @@ describe('checkpoint calls of batches and child contexts', () => {
     expect(run.result).toBe('xy');
     const calls = checkpointCalls(run.invocations[0].dataPlaneCalls);
     expect(calls.length).toBeLessThanOrEqual(1);
-    expect(calls.flatMap(updatesOf).map((u) => `${u.Name}:${u.Action}`)).toEqual(['child:START', 'child:SUCCEED', 'after:START', 'after:SUCCEED']);
+    expect(withIdentities(calls.flatMap(updatesOf)).map((u) => `${u.Name}:${u.Action}`)).toEqual(['child:START', 'child:SUCCEED', 'after:START', 'after:SUCCEED']);
   });
 
   it('fails the execution when the call carrying branch closes is refused with a 4xx', async () => {
@@ -113,7 +114,8 @@ describe('checkpoint calls of batches and child contexts', () => {
         operation: 'CheckpointDurableExecution',
         fault: 'invalid-token',
         message: 'Invalid update for a branch context.',
-        when: (call) => (call.input as { Updates?: OperationUpdate[] }).Updates?.some((u) => u.SubType === 'ParallelBranch' && u.Action === 'SUCCEED') ?? false,
+        // A branch close: a CONTEXT SUCCEED other than the parallel's own (branch closes carry no SubType).
+        when: (call) => (call.input as { Updates?: OperationUpdate[] }).Updates?.some((u) => u.Type === 'CONTEXT' && u.Action === 'SUCCEED' && u.Id !== rootId(1)) ?? false,
       },
     ];
     register('refused-close', async (_input, ctx) => (await ctx.parallel('fan-out', oneStepBranches(3))).getResults(), refused);
@@ -132,7 +134,7 @@ describe('checkpoint calls of batches and child contexts', () => {
         operation: 'CheckpointDurableExecution',
         fault: 'throttle',
         times: 3,
-        when: (call) => (call.input as { Updates?: OperationUpdate[] }).Updates?.some((u) => u.Name === 'child' && u.Action === 'SUCCEED') ?? false,
+        when: (call) => (call.input as { Updates?: OperationUpdate[] }).Updates?.some((u) => u.Id === rootId(1) && u.Action === 'SUCCEED') ?? false,
       },
     ];
     svc = new InProcessDurableService({ faults: throttled });
@@ -168,7 +170,7 @@ describe('checkpoint calls of batches and child contexts', () => {
     let acknowledged = false;
     const ackedAtReturn: boolean[] = [];
     const client = reshapeCheckpointResponses(svc.client, async (output, _index, request) => {
-      if (request.Updates?.some((u) => u.Name === 'quick' && u.Type === 'CONTEXT' && u.Action === 'SUCCEED')) {
+      if (request.Updates?.some((u) => u.Id === childId(rootId(1), 2) && u.Action === 'SUCCEED')) {
         await sleep(30);
         acknowledged = true;
       }

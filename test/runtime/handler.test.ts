@@ -1,7 +1,7 @@
 import { isDurableHandler, withDurableExecution } from '../../runtime';
 import { operationId } from '../../runtime/ids';
 import { InProcessDurableService } from '../../local/testing';
-import { sha256 } from './support';
+import { idHash } from './support';
 
 describe('withDurableExecution', () => {
   it('tags the handler so a generated entry can tell it from a plain workflow', () => {
@@ -40,9 +40,21 @@ describe('withDurableExecution', () => {
 });
 
 describe('operation ids', () => {
-  it('hash the counter at the root and "<parent>-<counter>" below it', () => {
-    expect(operationId(undefined, 1)).toBe('6b86b273ff34fce19d6b804eff5a3f5747ada4eaa22f1d49c01e52ddb7875b4b');
+  it('hash the counter at the root and "<parent>-<counter>" below it, keeping 12 base64url characters', () => {
+    expect(operationId(undefined, 1)).toBe('a4ayc_80_OGd');
     const parent = operationId(undefined, 3);
-    expect(operationId(parent, 2)).toBe(sha256(`${sha256('3')}-2`));
+    expect(operationId(parent, 2)).toBe(idHash(`${idHash('3')}-2`));
+    expect(operationId(parent, 2)).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+
+  it('stay distinct over a full-size execution tree', () => {
+    // 3,000 operations (the service's limit) spread over nested contexts: no two ids coincide.
+    const ids = new Set<string>();
+    for (let root = 1; root <= 30; root++) {
+      const context = operationId(undefined, root);
+      ids.add(context);
+      for (let child = 1; child <= 99; child++) ids.add(operationId(context, child));
+    }
+    expect(ids.size).toBe(30 * 100);
   });
 });

@@ -464,7 +464,9 @@ describe('ctx.parallel', () => {
         void workflow(event, context);
         await twoDone.promise;
         const branchesClosed = () =>
-          svc.calls.flatMap((c) => (c.applied ? ((c.input.Updates as Array<{ Action: string; SubType?: string }>) ?? []) : [])).filter((u) => u.SubType === 'ParallelBranch' && u.Action === 'SUCCEED').length;
+          svc.calls
+            .flatMap((c) => (c.applied ? ((c.input.Updates as Array<{ Id: string; Type: string; Action: string }>) ?? []) : []))
+            .filter((u) => u.Type === 'CONTEXT' && u.Action === 'SUCCEED' && u.Id !== rootId(1)).length;
         while (branchesClosed() < 2) await sleep(5);
         throw new Error('the function crashed');
       });

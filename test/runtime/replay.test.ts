@@ -210,7 +210,7 @@ describe('replay', () => {
       );
       for (const line of lines) {
         expect(line.executionArn).toBe(run.executionArn);
-        expect(line.operationId).toMatch(/^[0-9a-z-]+$/);
+        expect(line.operationId).toMatch(/^[0-9A-Za-z_-]+$/);
       }
       expect(lines.find((l) => l.message === 'inside s1')).toMatchObject({ operationId: rootId(1), operationName: 's1', attempt: 1 });
       expect(lines.find((l) => l.message === 'fast done')?.operationId).toBe(rootId(2));

@@ -43,7 +43,7 @@ describe('step → wait → step', () => {
     const [first, wait, second] = [rootId(1), rootId(2), rootId(3)];
     const sent = run.invocations.flatMap((inv) => checkpointCalls(inv.dataPlaneCalls).flatMap(updatesOf));
     expect(sent.map((u) => u.Id)).toEqual([first, first, wait, second, second]);
-    expect(sent[1]).toMatchObject({ Payload: '2', SubType: 'Step', Type: 'STEP' });
+    expect(sent[1]).toEqual({ Id: first, Type: 'STEP', Action: 'SUCCEED', Payload: '2' }); // identity fields only on the first update
     expect(sent[2]).toEqual({ Id: wait, Name: 'pause', Type: 'WAIT', SubType: 'Wait', Action: 'START', WaitOptions: { WaitSeconds: 5 } });
     expect(sent.every((u) => u.ParentId === undefined)).toBe(true);
     expect(eventTypes(run)).toEqual([

@@ -13,19 +13,24 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { RecordedCall, RunResult } from '../../local/testing';
 
-/** sha256 hex, as protocol.md §2.7 defines operation ids. */
+/** sha256 hex of a text. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** An operation id as protocol.md §2.7 defines it: the first 12 base64url characters of the SHA-256. */
+export function idHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 12);
+}
+
 /** Id of the n-th operation at the root. */
 export function rootId(n: number): string {
-  return sha256(String(n));
+  return idHash(String(n));
 }
 
 /** Id of the n-th operation inside the context with id `parent`. */
 export function childId(parent: string, n: number): string {
-  return sha256(`${parent}-${n}`);
+  return idHash(`${parent}-${n}`);
 }
 
 /** The successful CheckpointDurableExecution requests among `calls`. */
@@ -33,9 +38,45 @@ export function checkpointCalls(calls: readonly RecordedCall[]): RecordedCall[] 
   return calls.filter((call) => call.command === 'CheckpointDurableExecution');
 }
 
-/** Each checkpoint request's updates, as `Type:Action:Name` strings (Name omitted when absent). */
+/**
+ * Each checkpoint request's updates, as `Type:Action:Name` strings (Name omitted when absent). The
+ * runtime sends an operation's Name only on its first update; the summary shows it on every update
+ * of that operation, as the service records it.
+ */
 export function updateSummary(calls: readonly RecordedCall[]): string[][] {
-  return checkpointCalls(calls).map((call) => updatesOf(call).map((u) => [u.Type, u.Action, u.Name].filter((x) => x !== undefined).join(':')));
+  const identify = identityFiller();
+  return checkpointCalls(calls).map((call) =>
+    updatesOf(call)
+      .map(identify)
+      .map((u) => [u.Type, u.Action, u.Name].filter((x) => x !== undefined).join(':')),
+  );
+}
+
+/**
+ * Returns the updates with `ParentId`, `Name` and `SubType` filled in from the first update of the
+ * same operation among them: the runtime sends those only once per operation, and the service
+ * copies them from the first update (protocol.md §4.2).
+ */
+export function withIdentities(updates: readonly OperationUpdate[]): OperationUpdate[] {
+  return updates.map(identityFiller());
+}
+
+function identityFiller(): (update: OperationUpdate) => OperationUpdate {
+  const first = new Map<string, OperationUpdate>();
+  return (update) => {
+    const id = update.Id as string;
+    const earlier = first.get(id);
+    if (earlier === undefined) {
+      first.set(id, update);
+      return update;
+    }
+    return {
+      ...update,
+      ...(earlier.ParentId !== undefined ? { ParentId: earlier.ParentId } : {}),
+      ...(earlier.Name !== undefined ? { Name: earlier.Name } : {}),
+      ...(earlier.SubType !== undefined ? { SubType: earlier.SubType } : {}),
+    };
+  };
 }
 
 /** The updates a recorded checkpoint request carried. */

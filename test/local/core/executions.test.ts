@@ -113,6 +113,7 @@ describe('GetDurableExecution (§6.2)', () => {
       Version: '$LATEST',
       ExecutionDataIncluded: true,
       DurableConfig: { ExecutionTimeout: 600, RetentionPeriodInDays: 3 },
+      ExpectedExecutionTimeoutTimestamp: new Date(T0 + 600_000),
     });
     clock.advance(7);
     d.end({ Status: 'SUCCEEDED', Result: '"out"' });
@@ -121,6 +122,8 @@ describe('GetDurableExecution (§6.2)', () => {
     expect(lean.InputPayload).toBeUndefined();
     expect(lean.Result).toBeUndefined();
     expect(lean.ExecutionDataIncluded).toBe(false);
+    // The deadline is shown only until the execution ends (§9.5).
+    expect(lean.ExpectedExecutionTimeoutTimestamp).toBeUndefined();
   });
 
   it('404 for an unknown ARN, 400 for a malformed one', () => {

@@ -174,7 +174,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     executionTimeout: seconds(values, '--execution-timeout', MAX_DURATION_SECONDS),
     timeout: seconds(values, '--timeout', 900),
     verbose: flags.has('--verbose'),
-    ui: flags.has('--ui'),
+    ui: flags.has('--ui') ? true : undefined,
   };
 }
 

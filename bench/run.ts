@@ -32,6 +32,7 @@ import { protocolMinimum } from './harness/protocol-minimum';
 import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from './harness/report';
 import { measureTestLoop, TestLoopResult } from './harness/test-loop';
 import { TrafficMeter } from './harness/traffic';
+import { formatViewerBench } from './harness/viewer';
 import { RUNTIMES, RuntimeName, Workload, WORKLOADS } from './workloads/catalog';
 import { formatConcurrentWaits, measureConcurrentWaits, type ConcurrentWaitsFigures } from './workloads/concurrent-waits';
 
@@ -75,7 +76,7 @@ function parseOptions(): Options {
     return n;
   };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
-  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'test-loop', 'concurrent-waits']);
+  const known = new Set([...WORKLOADS.map((w) => w.id), 'startup', 'test-loop', 'concurrent-waits', 'viewer']);
   for (const id of only ?? []) {
     if (!known.has(id)) {
       throw new BenchmarkFailure(`--only: unknown workload '${id}'; choose from ${[...known].join(', ')}.`);
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     table,
   };
   process.stdout.write(`\n${table}\n\n`);
+  if (options.only === undefined || options.only.has('viewer')) process.stdout.write(await formatViewerBench(progress));
   progress(`bench: done in ${results.durationSeconds} s; load at end ${results.loadAverageAtEnd.join(' ')}`);
   if (options.write) {
     const file = options.out ?? path.join(__dirname, 'results', `${startedAt.toISOString().slice(0, 10)}-${machineSlug(machine)}.json`);

@@ -1,7 +1,7 @@
 /**
  * The workflow shown in the README, kept compiling and runnable:
  *
- *   npx ts-node local/cli.ts local examples/orders-workflow.ts --input '{"orderId":"42"}'
+ *   npx ts-node --transpile-only local/cli/index.ts local examples/orders-workflow.ts --input '{"orderId":"42"}'
  *
  * The business functions below stand in for real services; everything durable is real.
  */

@@ -16,6 +16,7 @@ import { CALLBACK_USAGE, parseCallbackArguments, runCallbackCommand, type Callba
 import { EXECUTION_CONTROL_USAGE, isExecutionControlCommand, runExecutionControl } from './execution-control';
 import { HISTORY_EXPORT_USAGE, runHistoryExport } from './history-export';
 import { REPLAY_USAGE, runReplay } from './replay';
+import { runView, VIEW_USAGE } from './view';
 import { LOCAL_USAGE, parseLocalArguments, runLocalCommand, type LocalRunArguments } from './local';
 import { processOutput, type CliEnvironment, type CliOutput } from './output';
 
@@ -41,6 +42,7 @@ Commands:
   delete     delete a finished execution with its history
   replay     replay recorded executions against new code (the replay gate)
   history    history export: save an execution's history as JSON
+  view       serve the execution viewer over saved histories or a deployed function
 
 Run cdk-durable <command> --help for a command's options.
 
@@ -48,7 +50,8 @@ ${LOCAL_USAGE}
 ${CALLBACK_USAGE}
 ${EXECUTION_CONTROL_USAGE}
 ${REPLAY_USAGE}
-${HISTORY_EXPORT_USAGE}`;
+${HISTORY_EXPORT_USAGE}
+${VIEW_USAGE}`;
 
 const COMMAND_USAGE: Readonly<Record<string, string>> = { local: LOCAL_USAGE, callback: CALLBACK_USAGE };
 
@@ -81,7 +84,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     case 'callback':
       return parseCallbackArguments(rest);
     default:
-      throw new UsageError(`Unknown command '${command}'. The commands are local, callback, pause, resume, delete, replay and history export: cdk-durable local <entry.ts | bundle.js>.`);
+      throw new UsageError(`Unknown command '${command}'. The commands are local, callback, pause, resume, delete, replay, history export and view: cdk-durable local <entry.ts | bundle.js>.`);
   }
 }
 
@@ -92,9 +95,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
  * const code = await runCli(['local', 'src/orders.ts', '--input', '{"orderId":"42"}']);
  */
 export async function runCli(argv: readonly string[], output: CliOutput = processOutput, env: CliEnvironment = {}): Promise<number> {
-  // pause, resume, delete, replay and history export parse their own arguments and print their own help.
+  // pause, resume, delete, replay, history export and view parse their own arguments and print their own help.
   if (isExecutionControlCommand(argv[0])) return runExecutionControl(argv, output);
   if (argv[0] === 'replay') return runReplay(argv.slice(1), output);
+  if (argv[0] === 'view') return runView(argv.slice(1), { write: (stream, text) => output.write(stream, text) });
   if (argv[0] === 'history' && argv[1] === 'export') return runHistoryExport(argv.slice(2), output);
   let args: CliArguments;
   try {

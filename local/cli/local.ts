@@ -10,6 +10,7 @@ import { consoleLogger } from '../http/logger';
 import { LocalDurableService, type ExecutionRun, type RegisteredFunction } from '../local-service';
 import { formatMetrics } from '../observability';
 import { exportHistory } from '../replay/export-history';
+import { localServiceSource, startViewer, type ExecutionViewer } from '../viewer';
 import { jsonText, parseOptions, UsageError, wholeNumber } from './arguments';
 import { CallbackConsole, startCallbackPrompt } from './callback-console';
 import { findAssemblyFunction } from './cloud-assembly';
@@ -52,6 +53,7 @@ Options:
                                also host a plain (non-durable) function for ctx.invoke (repeatable)
   --durable-function <name>=<file>
                                also host a durable function for ctx.invoke, as <name>:live (repeatable)
+  --ui                         serve the execution viewer on 127.0.0.1 (URL on stderr) until Ctrl-C
   --save-history <file>        write the execution's history (saved-history JSON) when the run ends
   --verbose                    log service activity to stderr
   -h, --help                   show this help
@@ -91,6 +93,8 @@ export interface LocalRunArguments {
   /** true / false when asked for; undefined: decide by whether stdin is a terminal. */
   readonly interactive?: boolean;
   readonly verbose: boolean;
+  /** Serve the execution viewer while the execution runs, and keep it up until Ctrl-C. */
+  readonly ui?: boolean;
   /** Where to write the execution's history when the run ends (`--save-history`). */
   readonly saveHistory?: string;
   /** Further functions to host as chained-invoke targets (`--plain-function`, `--durable-function`). */
@@ -150,7 +154,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalRunArguments 
       '--runtime', '--env-file', '--max-invocation-errors', '--port', '--save-history',
     ],
     repeated: ['--env'],
-    flags: ['--real-time', '--fresh-process', '--verbose', '--bundled', '--interactive', '--no-prompt'],
+    flags: ['--real-time', '--fresh-process', '--verbose', '--bundled', '--interactive', '--no-prompt', '--ui'],
   });
   const { values, flags, positional } = options;
   const assembly = values.get('--app');
@@ -202,6 +206,7 @@ export function parseLocalArguments(argv: readonly string[]): LocalRunArguments 
     port: wholeNumber(values, '--port', 1, 65_535, 'a port'),
     interactive: flags.has('--interactive') ? true : flags.has('--no-prompt') ? false : undefined,
     verbose: flags.has('--verbose'),
+    ...(flags.has('--ui') ? { ui: true } : {}),
     ...(values.get('--save-history') !== undefined ? { saveHistory: values.get('--save-history') } : {}),
     ...(targets.length > 0 ? { targets } : {}),
   };
@@ -249,9 +254,17 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
   const callbacks = new CallbackConsole(service.core, output, () => service.endpoint);
   callbackView.current = callbacks;
   let stoppedBy: NodeJS.Signals | undefined;
+  let finished = false;
+  let signalled: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    signalled = resolve;
+  });
+  let viewer: ExecutionViewer | undefined;
   const offSignals = (env.onStopSignal ?? processStopSignals)((signal) => {
     if (stoppedBy !== undefined) return;
     stoppedBy = signal;
+    signalled();
+    if (viewer !== undefined && finished) return; // the run is over: just stop serving the viewer
     output.write('stderr', `\n${signal}: stopping the local service and removing its temporary files…\n`);
     void service.stop();
   });
@@ -262,6 +275,10 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
     }
     const registered = await register(service, args, output);
     output.write('stderr', `Local durable-execution service: ${service.endpoint}  (function ${registered.name}, bundle ${registered.bundlePath})\n`);
+    if (args.ui === true) {
+      viewer = await startViewer({ source: localServiceSource(service, [registered.name]), title: `${registered.name} (local service)` });
+      output.write('stderr', `Execution viewer: ${viewer.url}  (Ctrl-C to stop)\n`);
+    }
     executionArn = await service.startExecution(`${registered.name}:live`, args.input === undefined ? undefined : JSON.parse(args.input), {
       executionName: args.executionName,
     });
@@ -280,6 +297,11 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
       fs.writeFileSync(args.saveHistory, await exportHistory(service.client(), run.executionArn, { virtualClock: !args.realTime }));
       output.write('stderr', `Saved the execution's history to ${args.saveHistory}\n`);
     }
+    finished = true;
+    if (viewer !== undefined && stoppedBy === undefined) {
+      output.write('stderr', `The execution ended; the viewer stays at ${viewer.url} until Ctrl-C.\n`);
+      await stopRequested;
+    }
     return run.status === 'SUCCEEDED' ? 0 : 1;
   } catch (error) {
     if (stoppedBy !== undefined) {
@@ -291,6 +313,7 @@ export async function runLocalCommand(args: LocalRunArguments, output: CliOutput
   } finally {
     closePrompt?.();
     offSignals();
+    await viewer?.close();
     await service.stop();
   }
 }

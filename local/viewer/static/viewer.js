@@ -6,6 +6,7 @@
 (function viewer() {
   const state = {
     executions: [],
+    listText: '',
     selectedArn: undefined,
     model: undefined,
     selectedRowId: undefined,
@@ -69,6 +70,10 @@
   async function refreshList() {
     try {
       const body = await getJson('/api/executions');
+      // Redraw only on change, so a row is not replaced under the pointer between polls.
+      const text = JSON.stringify(body);
+      if (text === state.listText) return;
+      state.listText = text;
       state.executions = body.executions;
       $('title').textContent = body.title;
       document.title = body.title;

@@ -32,7 +32,7 @@ describe('newer operations on the local service', () => {
     });
     const started = run.history.filter((e) => e.EventType === 'ChainedInvokeStarted').map((e) => e.ChainedInvokeStartedDetails);
     // The plain target is a plain invocation: no execution of it exists; the durable one runs as its own.
-    expect(started[0]).toEqual({ FunctionName: 'pricing', Input: { Payload: '{"sku":"tea","qty":3}' } });
+    expect(started[0]).toEqual({ FunctionName: 'pricing', Input: { Payload: '{"sku":"tea","qty":3}', Truncated: false } });
     expect(started[1]?.DurableExecutionArn).toMatch(/:function:fraud:1\/durable-execution\//);
     const failed = run.history.find((e) => e.EventType === 'ChainedInvokeFailed');
     expect(failed?.ChainedInvokeFailedDetails?.Error?.Payload).toMatchObject({ ErrorType: 'RefundsClosed', ErrorMessage: 'refunds are closed' });

@@ -45,9 +45,10 @@ describe('ctx.promise combinators', () => {
     expect(order).toEqual(['1:step', '2:step', '3:step']);
     const completions = run.history.flatMap((e, i) => (e.EventType === 'InvocationCompleted' ? [i] : []));
     expect(run.history.findIndex((e) => e.EventType === 'WaitSucceeded' && e.Name === 'slow')).toBeLessThan(completions[1]);
-    const decision = checkpointCalls(run.invocations[0].dataPlaneCalls)
-      .flatMap(updatesOf)
-      .find((u) => u.Name === 'first' && u.Action === 'SUCCEED');
+    const updates = checkpointCalls(run.invocations[0].dataPlaneCalls).flatMap(updatesOf);
+    // Only an operation's first update names it; its decision may come in a later one.
+    const decisionId = updates.find((u) => u.Name === 'first')?.Id;
+    const decision = updates.find((u) => u.Id === decisionId && u.Action === 'SUCCEED');
     expect(decision?.Payload).toBe('{"index":1}');
   });
 

@@ -146,7 +146,7 @@ describe('cdk-durable local', () => {
     expect(out.stdout).toMatch(/^Execution: arn:aws:lambda:us-east-1:123456789012:function:orders:1\/durable-execution\/order-42\/\S+$/m);
     expect(out.stdout).toContain('Status:    SUCCEEDED');
     expect(out.stdout).toContain('"reserved": "reserved-42"');
-    const timeline = out.stdout.slice(out.stdout.indexOf('Timeline:'));
+    const timeline = out.stdout.slice(out.stdout.indexOf('Timeline:'), out.stdout.indexOf('Metrics:'));
     expect(timeline).toMatch(/EXECUTION "order-42"\s+SUCCEEDED\s+2h 0m 3\ds/);
     expect(timeline).toMatch(/STEP\/Step "reserve"\s+SUCCEEDED\s+attempts 1/);
     expect(timeline).toMatch(/WAIT\/Wait "cool-off"\s+SUCCEEDED\s+2h 0m/);

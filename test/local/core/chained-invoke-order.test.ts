@@ -38,6 +38,6 @@ describe('chained invoke ordering', () => {
     const d = begin(core);
     d.cp([invoke('ci', 'child:$LATEST')]);
     const started = history(core, d.arn).find((e) => e.EventType === 'ChainedInvokeStarted');
-    expect(started?.ChainedInvokeStartedDetails?.Input).toEqual({});
+    expect(started?.ChainedInvokeStartedDetails?.Input).toEqual({ Truncated: false });
   });
 });

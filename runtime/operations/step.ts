@@ -14,7 +14,7 @@ import {
 import { runInsideStep } from '../context/step-scope';
 import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
-import { DurableError, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
+import { DurableError, type DurableErrorOptions, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
 import { createLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
@@ -227,22 +227,48 @@ class StepRun<T> {
     );
   }
 
-  /** Checkpoints FAIL and throws the step's error, built from the error as recorded (after truncation). */
-  private async failForGood(error: unknown): Promise<never> {
-    const update = fitErrorUpdate({ ...this.identity, Action: 'FAIL', Error: toErrorObject(error) });
-    await checkpoint(this.ctx, update, this.what);
-    throw typedErrorFrom(StepError, update.Error);
+  private failForGood(error: unknown): Promise<never> {
+    return failStepOperation(this.ctx, this.identity, error, StepError, this.what);
   }
 
   private waitUntilReady(): Promise<Operation> {
-    const localDue = this.retryDueAt;
-    return waitForOperation(
-      this.ctx,
-      this.id,
-      (operation) => operation.Status !== 'PENDING',
-      // Our own estimate first: the service's timestamps follow its clock, not ours.
-      (operation) => localDue ?? epochMs(operation?.StepDetails?.NextAttemptTimestamp),
-      this.what,
-    );
+    return waitForStepRetry(this.ctx, this.id, this.retryDueAt, this.what);
   }
+}
+
+/**
+ * Checkpoints FAIL for a STEP-type operation (a step, a waitForCondition) and throws its typed
+ * error, built from the error as recorded (after truncation), so the first run and a replay agree.
+ *
+ * @example
+ * return failStepOperation(ctx, identity, error, StepError, 'step "charge"');
+ */
+export async function failStepOperation<E extends DurableError>(
+  ctx: DurableContextImpl,
+  identity: OperationIdentity,
+  error: unknown,
+  ErrorClass: new (message: string, options?: DurableErrorOptions) => E,
+  what: string,
+): Promise<never> {
+  const update = fitErrorUpdate({ ...identity, Action: 'FAIL', Error: toErrorObject(error) });
+  await checkpoint(ctx, update, what);
+  throw typedErrorFrom(ErrorClass, update.Error);
+}
+
+/**
+ * Waits until a STEP-type operation that is between attempts (PENDING) becomes READY.
+ *
+ * @param localDue when this invocation scheduled the retry (epoch ms), if it did: our own estimate
+ *   comes first, since the service's timestamps follow its clock, not ours.
+ * @example
+ * const ready = await waitForStepRetry(ctx, id, Date.now() + 2000, 'step "charge"');
+ */
+export function waitForStepRetry(ctx: DurableContextImpl, id: string, localDue: number | undefined, what: string): Promise<Operation> {
+  return waitForOperation(
+    ctx,
+    id,
+    (operation) => operation.Status !== 'PENDING',
+    (operation) => localDue ?? epochMs(operation?.StepDetails?.NextAttemptTimestamp),
+    what,
+  );
 }

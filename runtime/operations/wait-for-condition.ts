@@ -3,17 +3,16 @@ import type { DurableContextImpl } from '../context/durable-context';
 import {
   checkpoint,
   describeOperation,
-  epochMs,
   operationIdentity,
   raceAbort,
   recordedOperation,
   throwIfAborted,
-  waitForOperation,
   type OperationIdentity,
 } from '../context/operation-support';
 import { runInsideStep } from '../context/step-scope';
+import { failStepOperation, waitForStepRetry } from './step';
 import { toDelaySeconds, toWholeSeconds, type Duration } from '../duration';
-import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
+import { typedErrorFrom } from '../error-object';
 import { OperationAbortedError, SerdesError, ValidationError, WaitForConditionError } from '../errors';
 import { createLogger } from '../logger';
 import { validateName } from '../names';
@@ -177,21 +176,12 @@ class ConditionRun<T> {
     return this.poll(await this.stateOf(ready), attempt + 1);
   }
 
-  private async fail(error: unknown): Promise<never> {
-    const update = fitErrorUpdate({ ...this.identity, Action: 'FAIL', Error: toErrorObject(error) });
-    await checkpoint(this.ctx, update, this.what);
-    throw typedErrorFrom(WaitForConditionError, update.Error);
+  private fail(error: unknown): Promise<never> {
+    return failStepOperation(this.ctx, this.identity, error, WaitForConditionError, this.what);
   }
 
   private waitUntilReady(): Promise<Operation> {
-    const localDue = this.retryDueAt;
-    return waitForOperation(
-      this.ctx,
-      this.id,
-      (operation) => operation.Status !== 'PENDING',
-      (operation) => localDue ?? epochMs(operation?.StepDetails?.NextAttemptTimestamp),
-      this.what,
-    );
+    return waitForStepRetry(this.ctx, this.id, this.retryDueAt, this.what);
   }
 }
 

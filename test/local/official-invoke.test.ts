@@ -3,28 +3,18 @@
  * the target is hosted with `durable: false` and runs as a plain invocation.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { LocalDurableService } from '../../local';
+import { bundleOfficialWorkflow } from './official-bundle';
 
 const ENTRY = path.join(__dirname, '../fixtures/local/official/invoke-plain.ts');
 const PRICING = path.join(__dirname, '../fixtures/local/operations/pricing.js');
 
 test('the official runtime chain-invokes a plain function and polls with waitForCondition on the local service', async () => {
-  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'official-invoke-'));
   const svc = await LocalDurableService.start({ handlerOutput: 'silent' });
+  let outDir: string | undefined;
   try {
-    await build({
-      entryPoints: [ENTRY],
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    ({ outDir } = await bundleOfficialWorkflow(ENTRY, 'official-invoke-'));
     await svc.registerFunction({ name: 'pricing', bundle: PRICING, durable: false });
     await svc.registerFunction({ name: 'official-invoke', bundle: path.join(outDir, 'index.js') });
     const run = await svc.run('official-invoke:live', { qty: 3 }, { timeoutMs: 60_000 });
@@ -34,6 +24,6 @@ test('the official runtime chain-invokes a plain function and polls with waitFor
     expect(run.timeline).toMatch(/CHAINED_INVOKE\/ChainedInvoke "quote" -> pricing\s+SUCCEEDED/);
   } finally {
     await svc.stop();
-    fs.rmSync(outDir, { recursive: true, force: true });
+    if (outDir !== undefined) fs.rmSync(outDir, { recursive: true, force: true });
   }
 }, 90_000);

@@ -4,11 +4,10 @@
  * while it waits on a callback, resumed each time, and ends with its history intact.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Event } from '@aws-sdk/client-lambda';
-import { build } from 'esbuild';
 import { LocalDurableService } from '../../local';
+import { bundleOfficialWorkflow } from './official-bundle';
 
 const ENTRY = path.join(__dirname, '../fixtures/local/official/pausable.ts');
 
@@ -26,17 +25,7 @@ describe('the official AWS durable runtime paused and resumed on the local servi
   let svc: LocalDurableService;
 
   beforeAll(async () => {
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'official-pause-'));
-    await build({
-      entryPoints: [ENTRY],
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    ({ outDir } = await bundleOfficialWorkflow(ENTRY, 'official-pause-'));
     svc = await LocalDurableService.start({ handlerOutput: 'silent' });
     await svc.registerFunction({ name: 'official-pausable', bundle: path.join(outDir, 'index.js'), handler: 'handler' });
   });

@@ -4,11 +4,10 @@
  * service and leaves the history protocol.md says the real service records.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Event } from '@aws-sdk/client-lambda';
-import { build } from 'esbuild';
 import { ExecutionRun, LocalDurableService } from '../../local';
+import { bundleOfficialWorkflow } from './official-bundle';
 
 const ENTRY = path.join(__dirname, '../fixtures/local/official/workflow.ts');
 
@@ -34,19 +33,9 @@ describe.each([
   let run: ExecutionRun;
 
   beforeAll(async () => {
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'official-sdk-'));
-    // The AWS SDK stays external, as on Lambda; the runtime loads it with import(), which the
+        // The AWS SDK stays external, as on Lambda; the runtime loads it with import(), which the
     // host resolves through its NODE_PATH fallback.
-    await build({
-      entryPoints: [ENTRY],
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['@aws-sdk/*'],
-      logLevel: 'silent',
-    });
+    ({ outDir } = await bundleOfficialWorkflow(ENTRY, 'official-sdk-'));
     svc = await LocalDurableService.start({ freshProcessPerInvocation, handlerOutput: 'silent' });
     await svc.registerFunction({ name: 'official-orders', bundle: path.join(outDir, 'index.js'), handler: 'handler' });
     run = await svc.run('official-orders:live', { orderId: '42' }, { executionName: 'official-42', timeoutMs: 60_000 });

@@ -9,6 +9,7 @@ import { parseInput, parseInvocationEvent, REPLAY_ONLY_EVENT_KEY, type DurableIn
 import { ExecutionState } from './invocation/execution-state';
 import type { InvocationRuntime } from './invocation/runtime';
 import { classifyServiceError } from './invocation/service-errors';
+import { REPLAY_TRACE_OUTPUT_KEY, ReplayTrace } from './invocation/replay-trace';
 import { loadPages } from './invocation/state-loader';
 import { Suspension } from './invocation/suspension';
 import { Termination, type TerminationOutcome } from './invocation/termination';
@@ -170,12 +171,25 @@ async function runInvocation(
     suspension,
     termination,
     replayOnly: event[REPLAY_ONLY_EVENT_KEY] === true,
+    ...(event[REPLAY_ONLY_EVENT_KEY] === true ? { replayTrace: new ReplayTrace() } : {}),
   };
+  const output = await runWorkflow(workflow, input, runtime);
+  // Only the replay gate asks for a replay-only invocation; it reads the trace next to the outcome.
+  return runtime.replayTrace ? Object.assign({}, output, { [REPLAY_TRACE_OUTPUT_KEY]: runtime.replayTrace.toData() }) : output;
+}
+
+/** Runs the workflow on the root context and turns how it ended into the handler's output. */
+async function runWorkflow(
+  workflow: DurableWorkflow<unknown, unknown>,
+  input: unknown,
+  runtime: InvocationRuntime,
+): Promise<DurableInvocationOutput> {
+  const { termination } = runtime;
   const root = new DurableContextImpl(runtime, {
     idBase: undefined,
     parentId: undefined,
     signal: unboundedSignal(new AbortController()),
-    logOperationId: execution.Id,
+    logOperationId: runtime.executionOperationId,
     description: 'the root context',
   });
 

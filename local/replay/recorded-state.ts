@@ -14,6 +14,14 @@ export interface RecordedState {
   readonly operations: Operation[];
   /** Problems that make parts of the replay approximate (e.g. truncated payloads). */
   readonly warnings: string[];
+  /**
+   * Ids of the contexts marked `ReplayChildren` only because they succeeded without a result: one
+   * whose function returned nothing (the service replays it from its record, without running it)
+   * or one whose result was too large to store (the service runs it again). The history cannot
+   * tell the two apart, so the replay runs them again, but does not hold the new code to reach
+   * what they recorded.
+   */
+  readonly inferredReplayChildren: string[];
 }
 
 /**
@@ -190,15 +198,18 @@ export function recordedState(events: readonly Event[]): RecordedState {
         break;
     }
   }
+  const inferredReplayChildren: string[] = [];
   for (const op of operations.values()) {
     if (op.Type !== 'CONTEXT' || (op.Status !== 'SUCCEEDED' && op.Status !== 'FAILED')) continue;
     const data = op.Status === 'SUCCEEDED' ? op.ContextDetails?.Result : op.ContextDetails?.Error?.ErrorData;
     const hasChildren = (childCount.get(op.Id as string) ?? 0) > 0;
-    if (isCompactSummary(data) || (op.Status === 'SUCCEEDED' && data === undefined && hasChildren)) {
+    const withoutResult = op.Status === 'SUCCEEDED' && data === undefined && hasChildren;
+    if (isCompactSummary(data) || withoutResult) {
       op.ContextDetails = { ...op.ContextDetails, ReplayChildren: true };
+      if (withoutResult) inferredReplayChildren.push(op.Id as string);
     }
   }
-  return { operations: [...operations.values()], warnings };
+  return { operations: [...operations.values()], warnings, inferredReplayChildren };
 }
 
 /** The compact batch summary (`{type: "ParallelResult" | "MapResult", statuses, …}`) a batch too large to summarise records. */

@@ -6,12 +6,14 @@
  * in a replay-only invocation, with those operations as its state, against a backend that answers
  * from the recording ({@link ReplaySession}). The runtime's own determinism checks report a
  * divergence exactly as they would in production; the backend reports operations the recording
- * does not have (the new code's future, compatible) and updates whose identity differs.
+ * does not have (the new code's future, compatible) and updates whose identity differs; the
+ * runtime's replay trace tells which recorded operations the new code never reached (a
+ * divergence too, see {@link firstUnreached}).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ErrorObject } from '@aws-sdk/client-lambda';
+import type { ErrorObject, Operation } from '@aws-sdk/client-lambda';
 import { FunctionHost } from '../hosting/function-host';
 import { resolveHostedFunction } from '../hosting/hosted-function';
 import { DurableHttpServer } from '../http/server';
@@ -20,6 +22,7 @@ import { recordedState } from './recorded-state';
 import { ReplayBackend, ReplaySession, type OperationIdentityView } from './replay-backend';
 import { prepareReplayBundle, type ReplayBundle, type ReplayCodeSource } from './replay-bundle';
 import { userSourceLocation } from './source-location';
+import { firstUnreached, readReplayTrace, type UnreachedOperation } from './unreached';
 
 /**
  * The event field that makes an invocation replay-only. It must equal the runtime's
@@ -65,11 +68,21 @@ export interface ReplayDivergence {
   readonly position?: number;
   /** The place in words, e.g. `operation #2 of the root context`. */
   readonly where: string;
-  /** The field that differs first. */
+  /**
+   * The field that differs first (`Type`, `Name`, `SubType`, `BranchName`, `ParentId`), or
+   * `NeverReached`: the new code ended without asking for this recorded operation.
+   */
   readonly field: string;
   readonly recorded: ReplayedOperation;
-  /** What the new code asks for there (undefined fields: the code has nothing there). */
+  /**
+   * What the new code asks for there (undefined fields: the code has nothing there). For
+   * `NeverReached`, the first operation the new code started that the recording does not have, if any.
+   */
   readonly requested: ReplayedOperation;
+  /** For `NeverReached`: what the new code did instead, e.g. `it completed (SUCCEEDED)`. */
+  readonly instead?: string;
+  /** For `NeverReached`: how many recorded operations the new code never reached in all. */
+  readonly unreachedCount?: number;
   /** The workflow line that asked for it (`src/orders.ts:14:13`), when the bundle has a source map. */
   readonly location?: string;
   readonly message: string;
@@ -79,7 +92,8 @@ export interface ReplayDivergence {
  * The verdict for one recorded execution.
  *
  * - `compatible`: the new code replays the whole recording; `appended` lists what it does next.
- * - `divergent`: the new code asks for other operations than the recording has (`divergence`).
+ * - `divergent`: the new code asks for other operations than the recording has, or ends without
+ *   reaching one the recording has (`divergence`).
  * - `failed`: the new code fails on the recording (an error thrown between operations, a crash,
  *   a timeout) where the recorded execution did not.
  */
@@ -170,7 +184,7 @@ async function replayOne(
   saved: SavedExecution,
   counter: number,
 ): Promise<ReplayReport> {
-  const { operations, warnings } = recordedState(saved.events);
+  const { operations, warnings, inferredReplayChildren } = recordedState(saved.events);
   const base = {
     source,
     executionArn: saved.execution.DurableExecutionArn,
@@ -243,7 +257,15 @@ async function replayOne(
         warnings,
       };
     }
-    return { ...base, verdict: 'compatible', appended, outcome: statusOf(output.Status), ...(output.Status === 'FAILED' ? { error: output.Error } : {}), warnings };
+    const ended = { outcome: statusOf(output.Status), ...(output.Status === 'FAILED' ? { error: output.Error } : {}) };
+    const trace = readReplayTrace(outcome.output);
+    if (!trace) {
+      warnings.push('the bundled runtime does not report which recorded operations it reached, so recorded operations the new code never reaches are not checked; bundle the workflow with this version of cdk-durable-function.');
+    } else {
+      const unreached = firstUnreached(operations, trace, new Set(inferredReplayChildren));
+      if (unreached) return { ...base, verdict: 'divergent', divergence: unreachedDivergence(unreached, pendingReached(operations, trace.visited), output, appended), appended, ...ended, warnings };
+    }
+    return { ...base, verdict: 'compatible', appended, ...ended, warnings };
   } finally {
     backend.remove(session);
   }
@@ -286,6 +308,49 @@ function divergenceFrom(error: ErrorObject, session: ReplaySession, bundle: Repl
     ...(location !== undefined ? { location } : {}),
     message: error.ErrorMessage ?? '',
   };
+}
+
+/** A recorded operation the new code never reached, as a divergence that says what the code did instead. */
+function unreachedDivergence(
+  unreached: UnreachedOperation,
+  pending: Operation | undefined,
+  output: { Status?: string; Error?: ErrorObject },
+  appended: ReadonlyArray<ReplayedOperation>,
+): ReplayDivergence {
+  const { operation, position, parent, count } = unreached;
+  const recorded = view(operation);
+  const where = `operation #${position} of ${parent ? describe(view(parent)) : 'the root context'}`;
+  const firstNew = appended[0];
+  let instead: string;
+  if (output.Status === 'SUCCEEDED') instead = 'it completed (SUCCEEDED)';
+  else if (output.Status === 'FAILED') instead = `it failed (${output.Error?.ErrorType ?? 'Error'}: ${output.Error?.ErrorMessage ?? 'no message'})`;
+  else if (firstNew) instead = `it suspended at ${describe(firstNew)}, an operation the recording does not have`;
+  else instead = pending ? `it suspended at ${describe(view(pending))}, still pending in the recording` : 'it suspended';
+  const more = count > 1 ? ` (${count} recorded operations in all were not reached)` : '';
+  return {
+    errorType: 'NonDeterministicError',
+    operationId: operation.Id as string,
+    position,
+    where,
+    field: 'NeverReached',
+    recorded,
+    requested: firstNew ? view({ Type: firstNew.type, Name: firstNew.name, SubType: firstNew.subType }) : {},
+    instead,
+    unreachedCount: count,
+    message:
+      `Non-deterministic execution: ${where} (id ${String(operation.Id)}), ${describe(recorded)}, is in the execution history ` +
+      `but the new code never reaches it: ${instead}${more}. The code no longer asks for an operation the execution recorded: ` +
+      'it was removed, or the ids of the operations changed (a context renamed or nested differently, operations moved into or out ' +
+      'of a child context). Keep the recorded operations, in the same contexts, for running executions (deploy changes as a new version).',
+  };
+}
+
+/** The first recorded operation the new code reached that the recording leaves unfinished (a wait, a callback, a step retrying). */
+function pendingReached(operations: readonly Operation[], visited: readonly string[]): Operation | undefined {
+  const reached = new Set(visited);
+  return operations.find(
+    (op) => op.Type !== 'EXECUTION' && op.Type !== 'CONTEXT' && reached.has(op.Id as string) && (op.Status === 'STARTED' || op.Status === 'PENDING' || op.Status === 'READY'),
+  );
 }
 
 function view(op: { Type?: string; Name?: string; SubType?: string }): ReplayedOperation {

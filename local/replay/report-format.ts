@@ -10,6 +10,9 @@ import { describe, type ReplayReport } from './replay-engine';
  *       operation #3 of the root context: recorded STEP "charge" (Step), new code asks for STEP "charge-card" (Step)
  *       at src/orders.ts:14:13
  *
+ *     ✘ histories/order-3.json (order-3): DIVERGENT
+ *       operation #4 of the root context: recorded STEP "notify" (Step), never reached by the new code; instead it completed (SUCCEEDED)
+ *
  * @example
  * process.stdout.write(formatReplayReport(report));
  */
@@ -24,7 +27,12 @@ export function formatReplayReport(report: ReplayReport): string {
   } else if (report.verdict === 'divergent' && report.divergence) {
     const d = report.divergence;
     lines.push(`✘ ${head}: DIVERGENT (NonDeterministicError)`);
-    lines.push(`  ${d.where}: recorded ${describe(d.recorded)}, new code asks for ${describe(d.requested)}`);
+    if (d.field === 'NeverReached') {
+      const more = (d.unreachedCount ?? 1) > 1 ? ` (${d.unreachedCount} recorded operations not reached)` : '';
+      lines.push(`  ${d.where}: recorded ${describe(d.recorded)}, never reached by the new code; instead ${d.instead ?? 'it ended'}${more}`);
+    } else {
+      lines.push(`  ${d.where}: recorded ${describe(d.recorded)}, new code asks for ${describe(d.requested)}`);
+    }
     if (d.location) lines.push(`  at ${d.location}`);
   } else {
     lines.push(`✘ ${head}: FAILED on replay`);

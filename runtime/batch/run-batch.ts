@@ -265,6 +265,8 @@ class BatchRun<T> {
     const details = recorded.ContextDetails;
     const payload = failedBatch ? details?.Error?.ErrorData : details?.Result;
     let result: BatchResult<T>;
+    // Answered from the summary, no branch runs: nothing recorded under the batch is reached.
+    if (!details?.ReplayChildren) this.ctx.runtime.replayTrace?.answer(this.id);
     if (details?.ReplayChildren) {
       result = await this.rebuildFromChildren(payload);
     } else if (this.spec.serdes) {
@@ -288,12 +290,38 @@ class BatchRun<T> {
   private async rebuildFromChildren(payload: string | undefined): Promise<BatchResult<T>> {
     const { reason, statuses } = decodeCompact(payload, this.what);
     const records: BranchRecord[] = [];
+    const abandoned: number[] = [];
     for (const [index, status] of statuses) {
       const branch = this.spec.branches[index];
       if (!branch) throw this.missingBranch(index, undefined);
+      if (status === 'STARTED') abandoned.push(index);
       records.push(status === 'STARTED' ? { Index: index, Name: branch.name, Status: 'STARTED' } : await this.runBranch(index, this.ctx.scope.signal, true));
     }
+    this.traceAbandoned(abandoned);
     return this.buildResult(reason, records);
+  }
+
+  /**
+   * Replay gate: a branch the batch left unfinished once it was decided is not rebuilt, so what it
+   * recorded is not reached, by design. A NESTED branch is its own CONTEXT; a FLAT branch's
+   * operations hang off the batch, with ids derived from the branch's (operationId(branch, n)).
+   */
+  private traceAbandoned(indexes: readonly number[]): void {
+    const trace = this.ctx.runtime.replayTrace;
+    if (!trace || indexes.length === 0) return;
+    if (this.spec.nesting !== 'FLAT') {
+      for (const index of indexes) trace.answer(this.branchId(index));
+      return;
+    }
+    const children = new Set(this.ctx.runtime.state.idsUnder(this.id));
+    for (const index of indexes) {
+      const base = this.branchId(index);
+      // A branch numbers its operations 1, 2, 3…; it cannot have more than the batch holds.
+      for (let n = 1; n <= children.size; n += 1) {
+        const id = operationId(base, n);
+        if (children.has(id)) trace.answer(id);
+      }
+    }
   }
 
   /**

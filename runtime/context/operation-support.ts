@@ -48,6 +48,7 @@ export function describeOperation(kind: string, name: string | undefined): strin
 export function recordedOperation(host: OperationHost, identity: OperationIdentity, position: number): Operation | undefined {
   const recorded = host.runtime.state.get(identity.Id);
   if (!recorded) return undefined;
+  host.runtime.replayTrace?.visit(identity.Id);
   const checks: Array<['Type' | 'Name' | 'SubType', string | undefined, string | undefined]> = [
     ['Type', recorded.Type, identity.Type],
     ['Name', recorded.Name, identity.Name],

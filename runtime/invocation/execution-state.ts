@@ -31,6 +31,13 @@ export class ExecutionState {
     return this.initialIds.has(id);
   }
 
+  /** Ids of the operations whose ParentId is `parentId`. */
+  idsUnder(parentId: string): string[] {
+    const ids: string[] = [];
+    for (const [id, operation] of this.operations) if (operation.ParentId === parentId) ids.push(id);
+    return ids;
+  }
+
   /** The EXECUTION operation (found by type, never by position: §1.2). */
   executionOperation(): Operation | undefined {
     for (const operation of this.operations.values()) {

@@ -2,6 +2,7 @@ import type { LambdaContext } from '../lambda-context';
 import type { LoggerOptions } from '../logger';
 import type { CheckpointQueue } from './checkpoint-queue';
 import type { ExecutionState } from './execution-state';
+import type { ReplayTrace } from './replay-trace';
 import type { Suspension } from './suspension';
 import type { Termination } from './termination';
 
@@ -26,4 +27,6 @@ export interface InvocationRuntime {
    * submitters never run; an attempt that would run one waits on the service instead.
    */
   readonly replayOnly?: boolean;
+  /** Set in a replay-only invocation only: what the code reached, for the replay gate. */
+  readonly replayTrace?: ReplayTrace;
 }

@@ -100,9 +100,13 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
       const rebuilt = await closeAfter(child, op.body(child));
       return roundTrip(op.serdes, rebuilt, subject);
     }
+    parent.runtime.replayTrace?.answer(op.id);
     return deserializeValue(op.serdes, recorded.ContextDetails?.Result, subject);
   }
-  if (recorded?.Status === 'FAILED') throw typedErrorFrom(op.errorClass, recorded.ContextDetails?.Error);
+  if (recorded?.Status === 'FAILED') {
+    parent.runtime.replayTrace?.answer(op.id);
+    throw typedErrorFrom(op.errorClass, recorded.ContextDetails?.Error);
+  }
   const host = { runtime: parent.runtime, scope: child.scope };
   if (!recorded) checkpoint(host, { ...identity, Action: 'START' }, op.what).catch(() => undefined);
 

@@ -109,6 +109,12 @@ class ConditionRun<T> {
     const endWork = runtime.suspension.beginWork();
     try {
       checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
+      // Replay-only invocation (the replay gate): the check must not run; the operation waits on
+      // the service for good, so the rest of the workflow replays before the invocation suspends.
+      if (runtime.replayOnly) {
+        runtime.suspension.addServiceWait(undefined);
+        return new Promise<T>(() => undefined);
+      }
       const stepContext: StepContext = {
         attempt,
         operationId: this.id,

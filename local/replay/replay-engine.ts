@@ -22,7 +22,7 @@ import { recordedState } from './recorded-state';
 import { ReplayBackend, ReplaySession, type OperationIdentityView } from './replay-backend';
 import { prepareReplayBundle, type ReplayBundle, type ReplayCodeSource } from './replay-bundle';
 import { userSourceLocation } from './source-location';
-import { firstUnreached, readReplayTrace, type UnreachedOperation } from './unreached';
+import { firstRetargetedInvoke, firstUnreached, readReplayTrace, type RetargetedInvoke, type UnreachedOperation } from './unreached';
 
 /**
  * The event field that makes an invocation replay-only. It must equal the runtime's
@@ -50,6 +50,8 @@ export interface ReplayedOperation {
   readonly type?: string;
   readonly name?: string;
   readonly subType?: string;
+  /** For a chained invoke whose target differs: the function it names. */
+  readonly target?: string;
 }
 
 /**
@@ -69,7 +71,8 @@ export interface ReplayDivergence {
   /** The place in words, e.g. `operation #2 of the root context`. */
   readonly where: string;
   /**
-   * The field that differs first (`Type`, `Name`, `SubType`, `BranchName`, `ParentId`), or
+   * The field that differs first (`Type`, `Name`, `SubType`, `BranchName`, `ParentId`, a chained
+   * invoke's `FunctionName`), or
    * `NeverReached`: the new code ended without asking for this recorded operation.
    */
   readonly field: string;
@@ -262,6 +265,8 @@ async function replayOne(
     if (!trace) {
       warnings.push('the bundled runtime does not report which recorded operations it reached, so recorded operations the new code never reaches are not checked; bundle the workflow with this version of cdk-durable-function.');
     } else {
+      const retargeted = firstRetargetedInvoke(operations, saved.events, trace);
+      if (retargeted) return { ...base, verdict: 'divergent', divergence: retargetedDivergence(retargeted), appended, ...ended, warnings };
       const unreached = firstUnreached(operations, trace, new Set(inferredReplayChildren));
       if (unreached) return { ...base, verdict: 'divergent', divergence: unreachedDivergence(unreached, pendingReached(operations, trace.visited), output, appended), appended, ...ended, warnings };
     }
@@ -342,6 +347,26 @@ function unreachedDivergence(
       `but the new code never reaches it: ${instead}${more}. The code no longer asks for an operation the execution recorded: ` +
       'it was removed, or the ids of the operations changed (a context renamed or nested differently, operations moved into or out ' +
       'of a child context). Keep the recorded operations, in the same contexts, for running executions (deploy changes as a new version).',
+  };
+}
+
+/** A recorded chained invoke whose target the new code changed, as a divergence. */
+function retargetedDivergence(changed: RetargetedInvoke): ReplayDivergence {
+  const { operation, position, parent, recordedTarget, requestedTarget } = changed;
+  const where = `operation #${position} of ${parent ? describe(view(parent)) : 'the root context'}`;
+  return {
+    errorType: 'NonDeterministicError',
+    operationId: operation.Id as string,
+    position,
+    where,
+    field: 'FunctionName',
+    recorded: { ...view(operation), target: recordedTarget },
+    requested: { ...view(operation), target: requestedTarget },
+    message:
+      `Non-deterministic execution: ${where} (id ${String(operation.Id)}), ${describe(view(operation))}, invoked ${JSON.stringify(recordedTarget)} ` +
+      `in the execution history but the new code invokes ${JSON.stringify(requestedTarget)}. A replay returns the recorded outcome, so executions ` +
+      'in flight would go on with the old function\'s result (or wait for it). Keep the target for running executions, or invoke the new ' +
+      'function under a new name (deploy the change as a new version).',
   };
 }
 

@@ -30,6 +30,8 @@ export function formatReplayReport(report: ReplayReport): string {
     if (d.field === 'NeverReached') {
       const more = (d.unreachedCount ?? 1) > 1 ? ` (${d.unreachedCount} recorded operations not reached)` : '';
       lines.push(`  ${d.where}: recorded ${describe(d.recorded)}, never reached by the new code; instead ${d.instead ?? 'it ended'}${more}`);
+    } else if (d.field === 'FunctionName') {
+      lines.push(`  ${d.where}: recorded ${describe(d.recorded)} invoking ${JSON.stringify(d.recorded.target)}, new code invokes ${JSON.stringify(d.requested.target)}`);
     } else {
       lines.push(`  ${d.where}: recorded ${describe(d.recorded)}, new code asks for ${describe(d.requested)}`);
     }

@@ -6,7 +6,7 @@
  * ({@link ReplayTraceData}); every recorded operation it was expected to reach and did not is a
  * divergence.
  */
-import type { Operation } from '@aws-sdk/client-lambda';
+import type { Event, Operation } from '@aws-sdk/client-lambda';
 
 /**
  * The handler-output field of a replay-only invocation's trace. It must equal the runtime's
@@ -20,6 +20,8 @@ export interface ReplayTraceData {
   readonly visited: readonly string[];
   /** Recorded operations whose recorded descendants the code deliberately does not run. */
   readonly answered: readonly string[];
+  /** The function each recorded chained invoke the code reached now names, by operation id. */
+  readonly invokeTargets: Readonly<Record<string, string>>;
 }
 
 /** The first recorded operation the new code never reached. */
@@ -43,7 +45,8 @@ export interface UnreachedOperation {
 export function readReplayTrace(output: unknown): ReplayTraceData | undefined {
   const trace = (output as Record<string, unknown> | undefined)?.[REPLAY_TRACE_OUTPUT_KEY] as Partial<ReplayTraceData> | undefined;
   if (!trace || !Array.isArray(trace.visited) || !Array.isArray(trace.answered)) return undefined;
-  return { visited: trace.visited, answered: trace.answered };
+  const targets = trace.invokeTargets !== null && typeof trace.invokeTargets === 'object' ? trace.invokeTargets : {};
+  return { visited: trace.visited, answered: trace.answered, invokeTargets: targets };
 }
 
 /**
@@ -78,7 +81,59 @@ export function firstUnreached(operations: readonly Operation[], trace: ReplayTr
   const unreached = operations.filter((op) => op.Type !== 'EXECUTION' && op.Id !== undefined && !visited.has(op.Id) && !excused(op));
   const first = unreached[0];
   if (!first) return undefined;
-  const siblings = operations.filter((op) => op.Type !== 'EXECUTION' && op.ParentId === first.ParentId);
-  const parent = first.ParentId === undefined ? undefined : byId.get(first.ParentId);
-  return { operation: first, position: siblings.indexOf(first) + 1, ...(parent ? { parent } : {}), count: unreached.length };
+  return { operation: first, ...placeOf(operations, first), count: unreached.length };
+}
+
+/** A recorded chained invoke whose target the new code changed. */
+export interface RetargetedInvoke {
+  readonly operation: Operation;
+  readonly position: number;
+  readonly parent?: Operation;
+  readonly recordedTarget: string;
+  readonly requestedTarget: string;
+}
+
+/**
+ * The first recorded chained invoke (in recorded order) whose function the new code names
+ * differently from the recording (`ChainedInvokeStartedDetails.FunctionName`).
+ *
+ * @example
+ * const changed = firstRetargetedInvoke(operations, saved.events, trace);
+ */
+export function firstRetargetedInvoke(operations: readonly Operation[], events: readonly Event[], trace: ReplayTraceData): RetargetedInvoke | undefined {
+  const recordedTargets = new Map<string, string>();
+  for (const event of events) {
+    const target = event.ChainedInvokeStartedDetails?.FunctionName;
+    if (event.EventType === 'ChainedInvokeStarted' && event.Id !== undefined && target !== undefined) recordedTargets.set(event.Id, target);
+  }
+  for (const op of operations) {
+    const recordedTarget = recordedTargets.get(op.Id as string);
+    const requestedTarget = trace.invokeTargets[op.Id as string];
+    if (recordedTarget === undefined || requestedTarget === undefined || sameTarget(recordedTarget, requestedTarget)) continue;
+    const { position, parent } = placeOf(operations, op);
+    return { operation: op, position, ...(parent ? { parent } : {}), recordedTarget, requestedTarget };
+  }
+  return undefined;
+}
+
+/**
+ * True when two `FunctionName`s name the same function: a name, a partial ARN and a full ARN of it
+ * are the same (the history may hold the form the service resolved); a qualifier counts only
+ * when both give one.
+ */
+function sameTarget(a: string, b: string): boolean {
+  const parse = (target: string) => {
+    const [name, qualifier] = target.replace(/^(arn:[^:]+:lambda:[^:]*:)?\d{12}:function:/, '').split(':');
+    return { name, qualifier };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  return x.name === y.name && (x.qualifier === undefined || y.qualifier === undefined || x.qualifier === y.qualifier);
+}
+
+/** An operation's 1-based position among the recorded operations of its context, and that context. */
+function placeOf(operations: readonly Operation[], op: Operation): { position: number; parent?: Operation } {
+  const siblings = operations.filter((other) => other.Type !== 'EXECUTION' && other.ParentId === op.ParentId);
+  const parent = op.ParentId === undefined ? undefined : operations.find((other) => other.Id === op.ParentId);
+  return { position: siblings.indexOf(op) + 1, ...(parent ? { parent } : {}) };
 }

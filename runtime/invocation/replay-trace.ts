@@ -16,7 +16,7 @@ export const REPLAY_TRACE_OUTPUT_KEY = 'CdkDurableFunctionReplayTrace';
  * The trace as the handler returns it.
  *
  * @example
- * { visited: ['a4ayc_80_OGd'], answered: ['a4ayc_80_OGd'] }
+ * { visited: ['a4ayc_80_OGd'], answered: ['a4ayc_80_OGd'], invokeTargets: {} }
  */
 export interface ReplayTraceData {
   /** Recorded operations the code asked for (whatever it then did with them). */
@@ -27,6 +27,12 @@ export interface ReplayTraceData {
    * unfinished (abandoned once the batch was decided) and that a rebuild therefore skips.
    */
   readonly answered: string[];
+  /**
+   * The function each recorded chained invoke the code reached now names, by operation id. The
+   * target is not part of an operation's identity (a replay returns the recorded outcome whatever
+   * it names), so only the gate can tell the code now calls another function.
+   */
+  readonly invokeTargets: Record<string, string>;
 }
 
 /**
@@ -39,6 +45,7 @@ export interface ReplayTraceData {
 export class ReplayTrace {
   private readonly visited = new Set<string>();
   private readonly answered = new Set<string>();
+  private readonly invokeTargets: Record<string, string> = {};
 
   /** The code asked for recorded operation `id`. */
   visit(id: string): void {
@@ -50,7 +57,12 @@ export class ReplayTrace {
     this.answered.add(id);
   }
 
+  /** Recorded chained invoke `id` now names `functionName`. */
+  invoke(id: string, functionName: string): void {
+    this.invokeTargets[id] = functionName;
+  }
+
   toData(): ReplayTraceData {
-    return { visited: [...this.visited], answered: [...this.answered] };
+    return { visited: [...this.visited], answered: [...this.answered], invokeTargets: { ...this.invokeTargets } };
   }
 }

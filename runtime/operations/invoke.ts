@@ -40,6 +40,7 @@ export async function runInvoke<TInput, TOutput>(
   const identity = operationIdentity(id, ctx.scope.parentId, 'CHAINED_INVOKE', 'ChainedInvoke', name);
   const subject: SerdesSubject = { what, context: { operationId: id, executionArn: ctx.runtime.executionArn } };
   const recorded = recordedOperation(ctx, identity, position);
+  if (recorded) ctx.runtime.replayTrace?.invoke(id, functionName);
   if (!recorded) {
     const payload = input === undefined ? undefined : await serializeValue(config.payloadSerdes ?? Serdes.json<TInput>(), input, subject);
     const size = payloadBytes(payload);

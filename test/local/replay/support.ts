@@ -21,8 +21,9 @@ export class ReplayWorkspace {
     fs.writeFileSync(
       file,
       [
-        `import { Duration, withDurableExecution } from ${JSON.stringify(RUNTIME)};`,
-        'void Duration;',
+        // One line each, so a body line's number in the file stays its index + 5.
+        `import { Duration, WaitStrategies, withDurableExecution } from ${JSON.stringify(RUNTIME)}; import * as fs from 'node:fs';`,
+        'void Duration; void WaitStrategies; void fs;',
         '// eslint-disable-next-line @typescript-eslint/no-explicit-any',
         'export const handler = withDurableExecution(async (input: any, ctx) => {',
         body,
@@ -34,16 +35,44 @@ export class ReplayWorkspace {
   }
 
   /**
+   * A side-effect counter: `counter.touch` is a statement that appends one character to its file
+   * (for a workflow body, where `fs` is imported), `counter.count()` how many were appended.
+   */
+  counter(name: string): { readonly touch: string; readonly file: string; count(): number } {
+    const file = path.join(this.dir, `${name}.count`);
+    fs.writeFileSync(file, '');
+    return { file, touch: `fs.appendFileSync(${JSON.stringify(file)}, 'x')`, count: () => fs.readFileSync(file, 'utf8').length };
+  }
+
+  /** Writes `<name>.js`: a plain (non-durable) handler `async (event) => { <body> }`, run with `fs` in scope. */
+  plainFunction(name: string, body: string): string {
+    const file = path.join(this.dir, `${name}.js`);
+    fs.writeFileSync(file, `const fs = require('node:fs');
+exports.handler = async (event) => {
+${body}
+};
+`);
+    return file;
+  }
+
+  /**
    * Runs `entry` on a local service and saves its history as `<name>.json`: when it ends, or,
    * with `until`, as soon as `until` says so (an execution still in flight).
    */
   async record(
     name: string,
     entry: string,
-    options: { input?: unknown; drive?: (svc: LocalDurableService, arn: string) => Promise<void>; until?: (events: Event[]) => boolean } = {},
+    options: {
+      input?: unknown;
+      drive?: (svc: LocalDurableService, arn: string) => Promise<void>;
+      until?: (events: Event[]) => boolean;
+      /** Plain (non-durable) functions the workflow invokes, by name. */
+      functions?: Record<string, string>;
+    } = {},
   ): Promise<string> {
     const svc = await LocalDurableService.start({ handlerOutput: 'silent' });
     try {
+      for (const [name, bundle] of Object.entries(options.functions ?? {})) await svc.registerFunction({ name, bundle, durable: false });
       await svc.registerFunction({ name: 'wf', bundle: entry });
       // A history taken in flight must not see the virtual clock skip its waits meanwhile.
       if (options.until) svc.holdClock();

@@ -106,7 +106,9 @@ export class ReplaySession {
     const requested = identityOf(update);
     if (recorded) {
       const was = identityOf(recorded);
-      const same = was.Type === requested.Type && was.Name === requested.Name && was.SubType === requested.SubType && was.ParentId === requested.ParentId;
+      // The runtime leaves ParentId, Name and SubType out of updates of an operation the service
+      // already knows (protocol.md §4.2): only the fields an update carries can differ.
+      const same = (['Type', 'Name', 'SubType', 'ParentId'] as const).every((field) => update[field] === undefined || was[field] === requested[field]);
       if (!same) this.mismatches.push({ recorded: was, requested });
     }
     let op = this.current.get(id);

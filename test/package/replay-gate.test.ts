@@ -30,6 +30,8 @@ beforeAll(() => {
   app = createPackedApp({ tsconfig: 'nodenext' });
   app.write('src/orders.ts', workflow('charge'));
   app.write('src/orders-v2.ts', workflow('capture'));
+  // The last step removed: the new code completes without reaching the recorded "charge".
+  app.write('src/orders-v3.ts', workflow('charge').replace(/\n  return ctx\.step\('charge'[^\n]*\n/, "\n  return reserved;\n"));
   app.write('check/replay.mts', SCRIPT);
 });
 
@@ -48,6 +50,12 @@ test('cdk-durable local --save-history, then cdk-durable replay against the same
   expect(changed.stdout).toContain('operation #3 of the root context: recorded STEP "charge" (Step), new code asks for STEP "capture" (Step)');
   expect(changed.stdout).toContain('at src/orders-v2.ts:6:');
   expect(changed.status).toBe(1);
+
+  const shortened = app.run('npx', ['--no-install', 'cdk-durable', 'replay', '--entry', 'src/orders-v3.ts', 'histories/order-42.json']);
+  expect(shortened.stdout).toContain(
+    'operation #3 of the root context: recorded STEP "charge" (Step), never reached by the new code; instead it completed (SUCCEEDED)',
+  );
+  expect(shortened.status).toBe(1);
 });
 
 test('replayHistories from cdk-durable-function/local in a compiled script', () => {

@@ -82,12 +82,13 @@ describe('ids that all changed', () => {
     const history = await ws.record('ids', v1);
     // As recorded by a runtime with another id scheme: every Id and ParentId differs from the ones
     // this code derives, consistently.
-    const text = fs.readFileSync(history, 'utf8');
-    const ids = new Set([...text.matchAll(/"(?:Id|ParentId)":\s*"([^"]+)"/g)].map((m) => m[1]));
-    let changed = text;
-    for (const id of ids) changed = changed.split(`"${id}"`).join(`"old-${id}"`);
+    const saved = JSON.parse(fs.readFileSync(history, 'utf8')) as { events: Array<{ Id?: string; ParentId?: string }> };
+    for (const event of saved.events) {
+      if (event.Id !== undefined) event.Id = `old-${event.Id}`;
+      if (event.ParentId !== undefined) event.ParentId = `old-${event.ParentId}`;
+    }
     rewritten = history.replace(/\.json$/, '-rewritten.json');
-    fs.writeFileSync(rewritten, changed);
+    fs.writeFileSync(rewritten, JSON.stringify(saved));
   });
 
   test('the new code reaches none of the recorded operations: a divergence at the first, saying where it suspended', async () => {

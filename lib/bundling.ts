@@ -179,17 +179,26 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
     result = build({});
-    // Bundled SDK packages come from their ES module builds unless the user chose `mainFields`.
-    // Each build may reveal packages only the ES modules import, hence the (short) loop.
-    let aliases: Record<string, string> = {};
-    for (let round = 0; round < MAX_SDK_ALIAS_ROUNDS && spec.mainFields === undefined; round++) {
-      const found = { ...aliases, ...awsSdkEsModuleAliases(result.metafile, spec.projectRoot) };
-      if (Object.keys(found).length === Object.keys(aliases).length) break;
-      aliases = found;
-      result = build(aliases);
-    }
   } catch (err) {
     throw new Error(`esbuild could not bundle ${projectRelative(spec.projectRoot, spec.entryPath)}: ${formatBuildFailure(err)}`);
+  }
+  const warnings = result.warnings.map(formatMessage);
+  // Bundled SDK packages come from their ES module builds unless the user chose `mainFields`.
+  // Each build may reveal packages only the ES modules import, hence the (short) loop. Should
+  // the ES module builds not bundle, the CommonJS bundle above still works: keep it, and say so.
+  let aliases: Record<string, string> = {};
+  for (let round = 0; round < MAX_SDK_ALIAS_ROUNDS && spec.mainFields === undefined; round++) {
+    const found = { ...aliases, ...awsSdkEsModuleAliases(result.metafile, spec.projectRoot) };
+    if (Object.keys(found).length === Object.keys(aliases).length) break;
+    try {
+      result = build(found);
+    } catch (err) {
+      warnings.push(`The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(err)} `
+        + 'Set bundling.mainFields to choose how every package resolves.');
+      break;
+    }
+    aliases = found;
+    warnings.splice(0, warnings.length, ...result.warnings.map(formatMessage));
   }
   for (const output of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(output.path)), output.contents);
@@ -210,7 +219,7 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
     });
   }
   if (hooks) runCommands(hooks.afterBundling(spec.projectRoot, outputDir));
-  return { file, warnings: result.warnings.map(formatMessage) };
+  return { file, warnings };
 }
 
 /** Whether esbuild's `external` patterns (`*` is a wildcard) leave `name` out of the bundle. */

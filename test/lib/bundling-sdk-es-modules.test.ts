@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Metafile } from 'esbuild';
 import { DurableFunction, type DurableFunctionProps } from '../../lib';
 import { awsSdkEsModuleAliases } from '../../lib/private/aws-sdk-es-modules';
@@ -27,7 +27,7 @@ function project(files: Record<string, string>): string {
 }
 
 /** Synthesizes one function with bundling; returns its bundle file and its metafile's inputs. */
-function synthOne(props: DurableFunctionProps): { bundle: string; inputs: string[] } {
+function synthOne(props: DurableFunctionProps): { bundle: string; inputs: string[]; annotations: Annotations } {
   const app = newApp({ bundle: true });
   const stack = newStack(app);
   new DurableFunction(stack, 'Fn', props);
@@ -35,7 +35,11 @@ function synthOne(props: DurableFunctionProps): { bundle: string; inputs: string
   const template = Template.fromStack(stack);
   const assetDir = functionAssetDir(assembly.directory, template, logicalIdOf(template, 'AWS::Lambda::Function', 'Fn'));
   const metafile = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.meta.json'), 'utf8')) as Metafile;
-  return { bundle: path.join(assetDir, 'index.js'), inputs: Object.keys(metafile.inputs).map((input) => input.split(path.sep).join('/')) };
+  return {
+    bundle: path.join(assetDir, 'index.js'),
+    inputs: Object.keys(metafile.inputs).map((input) => input.split(path.sep).join('/')),
+    annotations: Annotations.fromStack(stack),
+  };
 }
 
 // A dependency of the user's with both a CommonJS `main` and an ES module `module` that say
@@ -99,6 +103,24 @@ describe('bundleAwsSDK', () => {
     const cjs = synthOne({ entry, bundling: { bundleAwsSDK: true, metafile: true, mainFields: ['main'] } });
     expect(cjs.inputs.some((input) => input.endsWith('node_modules/@aws-sdk/client-lambda/dist-cjs/index.js'))).toBe(true);
   });
+});
+
+test('an SDK package whose ES module build does not bundle is bundled from CommonJS, with a warning', () => {
+  const broken = project({
+    'node_modules/@aws-sdk/broken-es/package.json': JSON.stringify({ name: '@aws-sdk/broken-es', version: '1.0.0', main: './dist-cjs/index.js', module: './dist-es/index.js' }),
+    'node_modules/@aws-sdk/broken-es/dist-cjs/index.js': 'exports.flavour = "cjs";\n',
+    'node_modules/@aws-sdk/broken-es/dist-es/index.js': 'export { flavour } from "./missing.js";\n',
+    'src/orders.ts': `
+      import { flavour } from '@aws-sdk/broken-es';
+      export async function handler(input: unknown, ctx: any) {
+        return ctx.step('flavour', async () => flavour);
+      }
+    `,
+  });
+  const built = synthOne({ entry: path.join(broken, 'src', 'orders.ts'), bundling: { bundleAwsSDK: true, metafile: true } });
+  expect(built.inputs.some((input) => input.endsWith('node_modules/@aws-sdk/broken-es/dist-cjs/index.js'))).toBe(true);
+  expect(built.inputs.some((input) => input.endsWith('node_modules/@aws-sdk/client-lambda/dist-cjs/index.js'))).toBe(true);
+  built.annotations.hasWarning('*', Match.stringLikeRegexp('could not be bundled from its ES module builds, so it was bundled from CommonJS.*missing\\.js'));
 });
 
 describe('awsSdkEsModuleAliases', () => {

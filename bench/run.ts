@@ -40,7 +40,8 @@ import { formatConcurrentWaits, measureConcurrentWaits, type ConcurrentWaitsFigu
 const LAYOUT =
   'Local durable service (virtual clock) in the bench process; each execution registers its function afresh with ' +
   'nodeBinary set, so it runs in its own new child process, reused for that execution\'s later invocations. ' +
-  'Bundles: esbuild, CommonJS, node20, minified with names kept, @aws-sdk/* external (resolved from node_modules). ' +
+  'Bundles: esbuild, CommonJS, node20, minified with names kept, @aws-sdk/* external (resolved from node_modules); ' +
+  'the startup rows add SDK-bundled shapes (ours: the construct\'s bundler; official: esbuild\'s defaults, as NodejsFunction). ' +
   'Executions of the two runtimes alternate (ABBA) within each workload and each round of cold starts.';
 
 /** A failed check: the run stops and says why. */

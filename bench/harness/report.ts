@@ -151,7 +151,11 @@ export function formatTable(
   const official = startup.official;
   if (ours !== undefined && official !== undefined) {
     let label = 'minimal workflow (1 step)';
-    const shape = { bundled: 'AWS SDK bundled (default shape)', 'bundled-esm': 'AWS SDK bundled from its ES modules', external: 'AWS SDK external' } as const;
+    const shape = {
+      bundled: 'default shape, AWS SDK bundled (ours: construct bundler; official: NodejsFunction defaults)',
+      'bundled-esm': 'AWS SDK bundled from its ES modules by a plain esbuild call (mainFields module, main)',
+      external: 'AWS SDK external',
+    } as const;
     for (const sdk of ['bundled', 'bundled-esm', 'external'] as const) {
       const os = ours.sizes.find((s) => s.sdk === sdk);
       const as = official.sizes.find((s) => s.sdk === sdk);

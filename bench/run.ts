@@ -28,6 +28,7 @@ import { bundleWorkload } from './harness/bundle';
 import { measureStartup, StartupFigures } from './harness/cold-start';
 import { ExecutionFigures, runExecution } from './harness/execution';
 import { describeMachine, machineSlug } from './harness/machine';
+import { bytesFloor } from './harness/bytes-floor';
 import { protocolMinimum } from './harness/protocol-minimum';
 import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from './harness/report';
 import { measureTestLoop, TestLoopResult } from './harness/test-loop';
@@ -39,7 +40,8 @@ import { formatConcurrentWaits, measureConcurrentWaits, type ConcurrentWaitsFigu
 const LAYOUT =
   'Local durable service (virtual clock) in the bench process; each execution registers its function afresh with ' +
   'nodeBinary set, so it runs in its own new child process, reused for that execution\'s later invocations. ' +
-  'Bundles: esbuild, CommonJS, node20, minified with names kept, @aws-sdk/* external (resolved from node_modules). ' +
+  'Bundles: esbuild, CommonJS, node20, minified with names kept, @aws-sdk/* external (resolved from node_modules); ' +
+  'the startup rows add SDK-bundled shapes (ours: the construct\'s bundler; official: esbuild\'s defaults, as NodejsFunction). ' +
   'Executions of the two runtimes alternate (ABBA) within each workload and each round of cold starts.';
 
 /** A failed check: the run stops and says why. */
@@ -179,6 +181,10 @@ async function runWorkload(
 ): Promise<WorkloadResult> {
   const minimum = protocolMinimum(workload);
   progress(`${workload.id}: ${workload.title}, ${repetitions} execution(s) per runtime; protocol minimum ${minimum.calls} checkpoint calls (${minimum.derivation})`);
+  const floor = bytesFloor(workload);
+  if (floor !== undefined) {
+    progress(`${workload.id}: bytes floor ${floor.bytes.toLocaleString('en-US')} B, ${floor.withClientToken.toLocaleString('en-US')} B with a ClientToken (${floor.derivation})`);
+  }
   const bundles = {} as Record<RuntimeName, string>;
   for (const runtime of RUNTIMES) {
     const built = await bundleWorkload(`bench/workloads/${runtime}/${workload.entry}.ts`, path.join(buildDir, `${runtime}-${workload.entry}.js`), 'external');
@@ -212,6 +218,7 @@ async function runWorkload(
     repetitions,
     summaries: { ours: summarizeRuntime(workload, executions.ours), official: summarizeRuntime(workload, executions.official) },
     protocolMinimum: minimum,
+    ...(floor === undefined ? {} : { bytesFloor: floor }),
     executions: {
       ours: executions.ours.map(({ result: _result, ...rest }) => rest),
       official: executions.official.map(({ result: _result, ...rest }) => rest),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as esbuild from 'esbuild';
+import { awsSdkEsModuleAliases } from './private/aws-sdk-es-modules';
 import { formatBuildFailure } from './private/entry-check';
 import { BUNDLE_HANDLER_EXPORT, relativeSpecifier, renderGeneratedEntry } from './private/generated-entry';
 import { findLockFile, installNodeModules } from './private/node-modules';
@@ -24,6 +25,9 @@ export const BUNDLE_LAMBDA_HANDLER = `${path.basename(BUNDLE_FILE, '.js')}.${BUN
 
 /** What the default bundle leaves to the Lambda runtime, as NodejsFunction does on Node.js 18 and later. */
 export const DEFAULT_EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*'];
+
+/** How many times at most the bundle is built again to take more SDK packages from ES modules. */
+const MAX_SDK_ALIAS_ROUNDS = 3;
 
 /** The client the runtime checkpoints through. */
 const CHECKPOINT_CLIENT = '@aws-sdk/client-lambda';
@@ -67,6 +71,13 @@ export interface DurableBundleSpec {
   readonly loader?: Readonly<Record<string, string>>;
   /** Absolute path of the tsconfig esbuild reads. */
   readonly tsconfig?: string;
+  /**
+   * esbuild's `mainFields`, for every package. Unset, the AWS SDK's packages (`@aws-sdk/*`,
+   * `@smithy/*`, `@aws-crypto/*`) that are bundled come from their ES module builds, so esbuild
+   * keeps only what is used of them (see `awsSdkEsModuleAliases`), and every other package
+   * resolves with esbuild's defaults. Set, it applies to all packages alike and the SDK is not
+   * treated apart.
+   */
   readonly mainFields?: readonly string[];
   readonly banner?: string;
   readonly footer?: string;
@@ -125,50 +136,69 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
 
   const external = [...spec.externalModules, ...nodeModules];
   const virtualOutfile = path.join(spec.projectRoot, '.durable-function-bundle', file);
+  const build = (sdkAliases: Readonly<Record<string, string>>): esbuild.BuildResult<{ write: false; metafile: true }> => esbuild.buildSync({
+    stdin: {
+      contents: renderGeneratedEntry({
+        entrySpecifier: relativeSpecifier(spec.projectRoot, spec.entryPath),
+        runtimeSpecifier: relativeSpecifier(spec.projectRoot, spec.runtimePath),
+        exportName: spec.exportName,
+        entryDisplayName: projectRelative(spec.projectRoot, spec.entryPath),
+        checkProvidedSdk: isExternal(CHECKPOINT_CLIENT, external),
+        wrapWithRuntime: spec.wrapWithRuntime,
+      }),
+      resolveDir: spec.projectRoot,
+      sourcefile: 'durable-function-entry.js',
+      loader: 'js',
+    },
+    absWorkingDir: spec.projectRoot,
+    outfile: virtualOutfile,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format,
+    target: spec.target ?? nodeTarget(spec.runtime),
+    minify: spec.minify,
+    // Error types in the execution history come from constructor names; minifying must keep them.
+    keepNames: spec.keepNames ?? true,
+    sourcemap: spec.sourceMap ? esbuildSourceMap(spec.sourceMapMode) : false,
+    sourcesContent: spec.sourcesContent,
+    external,
+    define: { ...spec.define },
+    loader: spec.loader ? { ...spec.loader } as Record<string, esbuild.Loader> : undefined,
+    tsconfig: spec.tsconfig,
+    mainFields: spec.mainFields ? [...spec.mainFields] : undefined,
+    banner: bannerFor(format, spec.banner),
+    footer: spec.footer !== undefined ? { js: spec.footer } : undefined,
+    charset: spec.charset,
+    inject: spec.inject ? [...spec.inject] : undefined,
+    metafile: true,
+    // User code importing the runtime gets the very copy the generated entry uses: one instance.
+    alias: { ...sdkAliases, [RUNTIME_IMPORT_SPECIFIER]: spec.runtimePath },
+    logLevel: 'silent',
+  });
   let result: esbuild.BuildResult<{ write: false; metafile: true }>;
   try {
-    result = esbuild.buildSync({
-      stdin: {
-        contents: renderGeneratedEntry({
-          entrySpecifier: relativeSpecifier(spec.projectRoot, spec.entryPath),
-          runtimeSpecifier: relativeSpecifier(spec.projectRoot, spec.runtimePath),
-          exportName: spec.exportName,
-          entryDisplayName: projectRelative(spec.projectRoot, spec.entryPath),
-          checkProvidedSdk: isExternal(CHECKPOINT_CLIENT, external),
-          wrapWithRuntime: spec.wrapWithRuntime,
-        }),
-        resolveDir: spec.projectRoot,
-        sourcefile: 'durable-function-entry.js',
-        loader: 'js',
-      },
-      absWorkingDir: spec.projectRoot,
-      outfile: virtualOutfile,
-      write: false,
-      bundle: true,
-      platform: 'node',
-      format,
-      target: spec.target ?? nodeTarget(spec.runtime),
-      minify: spec.minify,
-      // Error types in the execution history come from constructor names; minifying must keep them.
-      keepNames: spec.keepNames ?? true,
-      sourcemap: spec.sourceMap ? esbuildSourceMap(spec.sourceMapMode) : false,
-      sourcesContent: spec.sourcesContent,
-      external,
-      define: { ...spec.define },
-      loader: spec.loader ? { ...spec.loader } as Record<string, esbuild.Loader> : undefined,
-      tsconfig: spec.tsconfig,
-      mainFields: spec.mainFields ? [...spec.mainFields] : undefined,
-      banner: bannerFor(format, spec.banner),
-      footer: spec.footer !== undefined ? { js: spec.footer } : undefined,
-      charset: spec.charset,
-      inject: spec.inject ? [...spec.inject] : undefined,
-      metafile: true,
-      // User code importing the runtime gets the very copy the generated entry uses: one instance.
-      alias: { [RUNTIME_IMPORT_SPECIFIER]: spec.runtimePath },
-      logLevel: 'silent',
-    });
+    result = build({});
   } catch (err) {
     throw new Error(`esbuild could not bundle ${projectRelative(spec.projectRoot, spec.entryPath)}: ${formatBuildFailure(err)}`);
+  }
+  const warnings = result.warnings.map(formatMessage);
+  // Bundled SDK packages come from their ES module builds unless the user chose `mainFields`.
+  // Each build may reveal packages only the ES modules import, hence the (short) loop. Should
+  // the ES module builds not bundle, the CommonJS bundle above still works: keep it, and say so.
+  let aliases: Record<string, string> = {};
+  for (let round = 0; round < MAX_SDK_ALIAS_ROUNDS && spec.mainFields === undefined; round++) {
+    const found = { ...aliases, ...awsSdkEsModuleAliases(result.metafile, spec.projectRoot) };
+    if (Object.keys(found).length === Object.keys(aliases).length) break;
+    try {
+      result = build(found);
+    } catch (err) {
+      warnings.push(`The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(err)} `
+        + 'Set bundling.mainFields to choose how every package resolves.');
+      break;
+    }
+    aliases = found;
+    warnings.splice(0, warnings.length, ...result.warnings.map(formatMessage));
   }
   for (const output of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(output.path)), output.contents);
@@ -189,7 +219,7 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
     });
   }
   if (hooks) runCommands(hooks.afterBundling(spec.projectRoot, outputDir));
-  return { file, warnings: result.warnings.map(formatMessage) };
+  return { file, warnings };
 }
 
 /** Whether esbuild's `external` patterns (`*` is a wildcard) leave `name` out of the bundle. */

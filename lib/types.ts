@@ -144,6 +144,9 @@ export interface DurableBundlingOptions {
    * Bundle the AWS SDK (`@aws-sdk/*`, including the `@aws-sdk/client-lambda` the runtime
    * checkpoints through, at the version this package depends on) instead of using the one the
    * Lambda runtime provides. The bundle is larger; the SDK version no longer changes under you.
+   * The SDK's packages (`@aws-sdk/*`, `@smithy/*`, `@aws-crypto/*`) are bundled from their ES
+   * module builds, so only what is used of them is kept; other packages resolve as `mainFields`
+   * says.
    *
    * @default false
    */
@@ -185,9 +188,11 @@ export interface DurableBundlingOptions {
 
   /**
    * esbuild's `mainFields`: which `package.json` fields pick a package's entry; `['module',
-   * 'main']` prefers ES module builds, which tree-shake better.
+   * 'main']` prefers ES module builds, which tree-shake better. Set, it applies to every package,
+   * a bundled AWS SDK included.
    *
-   * @default - esbuild's default for Node (`main`, then `module`)
+   * @default - esbuild's default for Node (`main`, then `module`), except that a bundled AWS SDK's
+   * packages come from their ES module builds (`module`)
    */
   readonly mainFields?: string[];
 

@@ -81,7 +81,7 @@ export class CallbackError extends DurableError {}
  *
  * @example
  * // v1: await ctx.step('charge', …)   v2 (deployed mid-execution): await ctx.step('bill', …)
- * // → NonDeterministicError: operation a4ayc_80_OGd is named "charge" in the history but "bill" in the code
+ * // → NonDeterministicError: operation 1 is named "charge" in the history but "bill" in the code
  */
 export class NonDeterministicError extends DurableError {
   constructor(

@@ -11,7 +11,7 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
  * from.
  *
  * @example
- * { timestamp: '2026-01-01T00:00:00.000Z', level: 'INFO', message: 'charging', executionArn: 'arn:…', operationId: 'a4ayc_80_OGd' }
+ * { timestamp: '2026-01-01T00:00:00.000Z', level: 'INFO', message: 'charging', executionArn: 'arn:…', operationId: '1' }
  */
 export interface LogRecord {
   readonly timestamp: string;

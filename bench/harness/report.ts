@@ -6,6 +6,7 @@ import type { RuntimeName, Workload } from '../workloads/catalog';
 import type { StartupFigures } from './cold-start';
 import type { ExecutionFigures } from './execution';
 import type { MachineInfo } from './machine';
+import type { BytesFloor } from './bytes-floor';
 import type { ProtocolMinimum } from './protocol-minimum';
 import type { TestLoopResult } from './test-loop';
 import { summarize, Summary } from './stats';
@@ -37,6 +38,8 @@ export interface WorkloadResult {
   readonly summaries: Record<RuntimeName, RuntimeSummary>;
   /** The fewest checkpoint calls the protocol allows for this workload, and why. */
   readonly protocolMinimum: ProtocolMinimum;
+  /** The fewest request-body bytes the protocol allows (sequential workloads only), and why. */
+  readonly bytesFloor?: BytesFloor;
   /** Every execution, without its (checked, identical) result value. */
   readonly executions: Record<RuntimeName, ReadonlyArray<Omit<ExecutionFigures, 'result'>>>;
 }
@@ -88,8 +91,8 @@ interface Row {
   readonly ours: number;
   readonly official: number;
   readonly format: (value: number) => string;
-  /** Only on the checkpoint-calls row: the protocol's minimum. */
-  readonly minimum?: number;
+  /** Only on the checkpoint-calls row and the bytes row: the protocol's minimum, as printed. */
+  readonly minimum?: string;
 }
 
 const integer = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -131,9 +134,16 @@ export function formatTable(
       ours: o.checkpointCalls.median,
       official: a.checkpointCalls.median,
       format: integer,
-      minimum: w.protocolMinimum.calls,
+      minimum: integer(w.protocolMinimum.calls),
     });
-    rows.push({ workload: '', figure: 'bytes sent (request bodies)', ours: o.requestBodyBytes.median, official: a.requestBodyBytes.median, format: kib });
+    rows.push({
+      workload: '',
+      figure: 'bytes sent (request bodies)',
+      ours: o.requestBodyBytes.median,
+      official: a.requestBodyBytes.median,
+      format: kib,
+      minimum: w.bytesFloor === undefined ? undefined : `${kib(w.bytesFloor.bytes)}; ${kib(w.bytesFloor.withClientToken)} with a ClientToken`,
+    });
     rows.push({ workload: '', figure: 'peak RSS of the function process', ours: o.peakRssKb.median, official: a.peakRssKb.median, format: mib });
     rows.push({ workload: '', figure: 'invocations', ours: o.invocations.median, official: a.invocations.median, format: integer });
   }
@@ -141,7 +151,11 @@ export function formatTable(
   const official = startup.official;
   if (ours !== undefined && official !== undefined) {
     let label = 'minimal workflow (1 step)';
-    const shape = { bundled: 'AWS SDK bundled (default shape)', 'bundled-esm': 'AWS SDK bundled from its ES modules', external: 'AWS SDK external' } as const;
+    const shape = {
+      bundled: 'default shape, AWS SDK bundled (ours: construct bundler; official: NodejsFunction defaults)',
+      'bundled-esm': 'AWS SDK bundled from its ES modules by a plain esbuild call (mainFields module, main)',
+      external: 'AWS SDK external',
+    } as const;
     for (const sdk of ['bundled', 'bundled-esm', 'external'] as const) {
       const os = ours.sizes.find((s) => s.sdk === sdk);
       const as = official.sizes.find((s) => s.sdk === sdk);
@@ -194,7 +208,7 @@ export function formatTable(
   const lines = ['| Workload | Figure | ours | official | ours / official | protocol minimum |', '|---|---|--:|--:|--:|--:|'];
   for (const row of rows) {
     const ratio = row.official === 0 ? (row.ours === 0 ? '1.00×' : '–') : `${(row.ours / row.official).toFixed(2)}×`;
-    const minimum = row.minimum === undefined ? '' : integer(row.minimum);
+    const minimum = row.minimum ?? '';
     lines.push(`| ${row.workload} | ${row.figure} | ${row.format(row.ours)} | ${row.format(row.official)} | ${ratio} | ${minimum} |`);
   }
   return lines.join('\n');

@@ -177,7 +177,7 @@ export function maxOpenChildren(history: readonly Event[], parentId: string): nu
  * One line per event, for logs of failing runs.
  *
  * @example
- * // "  3 ContextStarted      ParallelBranch  alpha  id=YAP1KFgwy9Cy parent=a4ayc_80_OGd"
+ * // "  3 ContextStarted      ParallelBranch  alpha  id=1-1 parent=1"
  */
 export function formatHistory(history: readonly Event[]): string {
   return history

@@ -2,8 +2,8 @@
  * Scenario 6, replay determinism: parallel `fanout` over `a`, `b`, `c`; each runs step
  * `generate` (a fresh random UUID), then waits `boundary` (2 s), then returns the UUID.
  *
- * Must hold: SUCCEEDED; the parallel is the first root operation (id from sha256("1")) and the branch
- * ids are derived from it with indexes 1, 2, 3 (sha256("<parent>-<n>")); exactly 3 StepSucceeded
+ * Must hold: SUCCEEDED; the parallel is the first root operation (id "1") and the branch ids are
+ * derived from it with indexes 1, 2, 3 ("<parent>-<n>"); exactly 3 StepSucceeded
  * named `generate` and no `generate` step started twice; 3 WaitSucceeded; at least 2
  * InvocationCompleted (it suspended and resumed); the returned UUIDs equal the step results in
  * the history, branch by branch.
@@ -21,15 +21,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BRANCHES = ['a', 'b', 'c'];
 
 /**
- * An operation id under this project's scheme (runtime/ids.ts): the first 12 base64url characters
- * of the sha256 of `"<n>"` at the root, of `"<parentId>-<n>"` inside a context.
+ * An operation id under this project's scheme (runtime/ids.ts): the call path (`"<n>"` at the
+ * root, `"<parentId>-<n>"` inside a context) while it is shorter than 12 characters, otherwise the
+ * first 12 base64url characters of its sha256.
  *
  * @example
- * operationId(undefined, 1); // 'a4ayc_80_OGd'
+ * operationId(undefined, 1); // '1'
  */
 export function operationId(parentId: string | undefined, counter: number): string {
-  const raw = parentId === undefined ? String(counter) : `${parentId}-${counter}`;
-  return createHash('sha256').update(raw).digest('base64url').slice(0, 12);
+  const path = parentId === undefined ? String(counter) : `${parentId}-${counter}`;
+  return path.length < 12 ? path : createHash('sha256').update(path).digest('base64url').slice(0, 12);
 }
 
 /** The replay-determinism facts. */

@@ -21,6 +21,7 @@ import {
   rememberControlRequest,
 } from './control-requests';
 import type { CoreState } from './core-state';
+import { executionNow } from './execution-clock';
 import { conflict, invalidParameter } from './errors';
 import { MAX_DURATION_SECONDS } from './limits';
 import { isActive, runningInvocation, type ExecutionRecord, type InvocationRecord, type PauseRecord } from './records';
@@ -42,7 +43,7 @@ export function pauseExecution(state: CoreState, req: PauseDurableExecutionReque
     throw invalidParameter('ExecutionTimeoutPaused must be true or false.');
   }
   const params = { reason, timeoutPaused: req.ExecutionTimeoutPaused ?? true };
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   if (isRepeat(exec, 'PauseDurableExecution', clientToken, params, now)) return {};
   if (exec.status !== 'RUNNING') {
     throw conflict(ControlMessages.cannotPause(exec.status as string));
@@ -71,7 +72,7 @@ export function resumeExecution(state: CoreState, req: ResumeDurableExecutionReq
   const reason = checkReason(req.Reason);
   const clientToken = checkControlClientToken(req.ClientToken);
   const params = { reason };
-  const now = state.clock.now();
+  const now = executionNow(state, exec);
   if (isRepeat(exec, 'ResumeDurableExecution', clientToken, params, now)) return {};
   const pause = exec.pause;
   if (exec.status === 'PAUSING' && pause) {
@@ -112,7 +113,7 @@ export function settlePauseAtCheckpoint(state: CoreState, exec: ExecutionRecord,
     return false;
   }
   inv.cutShortByPause = true;
-  enterPaused(state, exec, state.clock.now());
+  enterPaused(state, exec, executionNow(state, exec));
   return true;
 }
 
@@ -121,7 +122,7 @@ export function settlePauseAtCheckpoint(state: CoreState, exec: ExecutionRecord,
  * error, timeout): the pause takes effect after its `InvocationCompleted` (§9.4 step 5).
  */
 export function settlePauseAtInvocationEnd(state: CoreState, exec: ExecutionRecord): void {
-  if (exec.status === 'PAUSING') enterPaused(state, exec, state.clock.now());
+  if (exec.status === 'PAUSING') enterPaused(state, exec, executionNow(state, exec));
 }
 
 /**

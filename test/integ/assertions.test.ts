@@ -15,6 +15,7 @@ import {
 } from '../../integ/assertions';
 import { waves } from '../../integ/assertions/max-concurrency';
 import { operationId } from '../../integ/assertions/replay-determinism';
+import { operationId as runtimeOperationId } from '../../runtime/ids';
 import { scenarioFunctionName, InvalidFunctionNameError } from '../../integ/catalog';
 
 const at = new Date(0);
@@ -30,10 +31,11 @@ function observation(overrides: Partial<ExecutionObservation> & { history: Event
 }
 
 describe('helpers', () => {
-  test('operation ids follow the sha256 scheme of the protocol', () => {
-    expect(operationId(undefined, 1)).toBe('a4ayc_80_OGd');
-    expect(operationId(operationId(undefined, 1), 2)).toMatch(/^[A-Za-z0-9_-]{12}$/);
-    expect(operationId(operationId(undefined, 1), 2)).not.toBe(operationId(operationId(undefined, 1), 1));
+  test('operation ids follow the runtime\'s scheme: the call path while short, its sha256 beyond', () => {
+    expect(operationId(undefined, 1)).toBe('1');
+    expect(operationId(operationId(undefined, 1), 2)).toBe('1-2');
+    expect(operationId('1-2-3-4-5', 16)).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(operationId('1-2-3-4-5', 16)).toBe(runtimeOperationId('1-2-3-4-5', 16));
   });
 
   test('waves group timestamps closer than a second', () => {

@@ -18,19 +18,24 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** An operation id as protocol.md §2.7 defines it: the first 12 base64url characters of the SHA-256. */
+/** The first 12 base64url characters of the SHA-256 of a text. */
 export function idHash(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 12);
 }
 
+/** The wire id of a call path (runtime/ids.ts): the path while shorter than 12 characters, else its hash. */
+export function idOfPath(path: string): string {
+  return path.length < 12 ? path : idHash(path);
+}
+
 /** Id of the n-th operation at the root. */
 export function rootId(n: number): string {
-  return idHash(String(n));
+  return idOfPath(String(n));
 }
 
 /** Id of the n-th operation inside the context with id `parent`. */
 export function childId(parent: string, n: number): string {
-  return idHash(`${parent}-${n}`);
+  return idOfPath(`${parent}-${n}`);
 }
 
 /** The successful CheckpointDurableExecution requests among `calls`. */

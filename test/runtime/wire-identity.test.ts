@@ -1,15 +1,19 @@
 /**
- * What identifies an operation on the wire: 12-character ids derived from the call path, and
- * `ParentId` / `Name` / `SubType` sent only on an operation's first update, while the service's
- * operations and history still carry them on every event. Checked over a workflow that runs across
- * several invocations, so replayed operations are closed or retried by a later invocation.
+ * What identifies an operation and a call on the wire: ids that are the call path (hashed to 12
+ * characters only when the path is longer), `ParentId` / `Name` / `SubType` sent only on an
+ * operation's first update while the service's operations and history still carry them on every
+ * event, and a 12-character ClientToken derived from each call's CheckpointToken. Checked over a
+ * workflow that runs across several invocations, so replayed operations are closed or retried by
+ * a later invocation.
  */
 import type { OperationUpdate } from '@aws-sdk/client-lambda';
 import { Duration, NonDeterministicError, RetryPresets, withDurableExecution, type DurableContext } from '../../runtime';
 import { InProcessDurableService } from '../../local/testing';
+import { clientTokenFor } from '../../runtime/invocation/client-token';
 import { checkpointCalls, childId, invocationOutcomes, rootId, updatesOf } from './support';
 
-const ID = /^[A-Za-z0-9_-]{12}$/;
+/** A call path: decimal counters joined by '-' (every path in this workflow is shorter than 12 characters). */
+const PATH_ID = /^[1-9][0-9]*(-[1-9][0-9]*)*$/;
 
 async function workflow(_input: unknown, ctx: DurableContext): Promise<unknown> {
   const outer = await ctx.runInChildContext('outer', async (child) => {
@@ -39,8 +43,9 @@ describe('operation identity on the wire', () => {
     // Retry delay, the wait in the child, the final wait: four invocations, three of them replays.
     expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:PENDING', 'returned:PENDING', 'returned:SUCCEEDED']);
 
-    // Ids are the 12-character derivation of the call path.
+    // Ids are the call paths themselves: '1', '1-1', '2-1-1', …
     const [outer, fan, each, pause] = [1, 2, 3, 4].map(rootId);
+    expect([outer, childId(outer, 1), childId(childId(fan, 2), 1)]).toEqual(['1', '1-1', '2-2-1']);
     const expectedIds = new Map<string, { parent?: string; name?: string; subType: string }>([
       [outer, { name: 'outer', subType: 'RunInChildContext' }],
       [childId(outer, 1), { parent: outer, name: 'flaky', subType: 'Step' }],
@@ -60,7 +65,7 @@ describe('operation identity on the wire', () => {
     const ops = run.operations.filter((op) => op.Type !== 'EXECUTION');
     expect(new Set(ops.map((op) => op.Id))).toEqual(new Set(expectedIds.keys()));
     for (const op of ops) {
-      expect(op.Id).toMatch(ID);
+      expect(op.Id).toMatch(PATH_ID);
       const expected = expectedIds.get(op.Id as string);
       expect({ parent: op.ParentId, name: op.Name, subType: op.SubType }).toEqual({ parent: expected?.parent, name: expected?.name, subType: expected?.subType });
     }
@@ -98,6 +103,43 @@ describe('operation identity on the wire', () => {
       });
     }
     expect(run.history.filter((e) => e.Id === childId(outer, 1)).map((e) => e.EventType)).toEqual(['StepStarted', 'StepFailed', 'StepStarted', 'StepSucceeded']);
+
+    // Every call's ClientToken is the 12-character derivation of the CheckpointToken it consumes, and no two calls share one.
+    const calls = run.invocations.flatMap((inv) => checkpointCalls(inv.dataPlaneCalls));
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    for (const call of calls) {
+      expect(call.input.ClientToken).toBe(clientTokenFor(call.input.CheckpointToken as string));
+      expect(call.input.ClientToken).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    }
+    expect(new Set(calls.map((call) => call.input.ClientToken)).size).toBe(calls.length);
+  });
+
+  it('re-sends the same ClientToken when the SDK retries a call whose response was lost, and the service applies it once', async () => {
+    // The execution's second checkpoint call (the first of the second invocation) is applied, then
+    // its response is lost: the client retries the identical request.
+    svc = new InProcessDurableService({ faults: [{ operation: 'CheckpointDurableExecution', callIndex: 1, fault: 'drop-response' }] });
+    svc.registerHandler('retried', withDurableExecution(workflow, { client: svc.client }));
+    const run = await svc.run('retried');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toEqual({ outer: 2, fanned: ['L', 'R'], mapped: [10, 20] });
+    const calls = run.invocations.flatMap((inv) => checkpointCalls(inv.dataPlaneCalls));
+    const dropped = calls.findIndex((call) => call.fault === 'drop-response');
+    expect(dropped).toBeGreaterThanOrEqual(0);
+    const [lost, retry] = [calls[dropped], calls[dropped + 1]];
+    expect([lost.applied, retry.attempt, retry.applied, retry.error]).toEqual([true, 2, true, undefined]);
+    expect(retry.input).toEqual(lost.input);
+    expect(retry.input.ClientToken).toBe(clientTokenFor(lost.input.CheckpointToken as string));
+    // Applied once: the same history as without the fault, no event twice and no stale-token failure.
+    const clean = new InProcessDurableService();
+    try {
+      clean.registerHandler('clean', withDurableExecution(workflow, { client: clean.client }));
+      const reference = await clean.run('clean');
+      const shape = (events: typeof run.history) => events.filter((e) => !String(e.EventType).startsWith('Execution')).map((e) => [e.EventType, e.Id, e.Name]);
+      expect(shape(run.history)).toEqual(shape(reference.history));
+    } finally {
+      await clean.close();
+    }
+    expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:PENDING', 'returned:PENDING', 'returned:SUCCEEDED']);
   });
 
   it('gives a custom item serdes each item\'s id when a finished map is replayed from its summary', async () => {

@@ -155,6 +155,38 @@ describe('pausing an execution that no invocation is running (§9.4)', () => {
   });
 });
 
+describe('pause and resume on an execution whose own clock skipped ahead', () => {
+  it('stamps ExecutionPaused and ExecutionResumed on the execution clock, never before its last event', () => {
+    const { core, clock } = makeCore();
+    const d = suspendedOnWait(core);
+    // The idle execution jumps to its wait's end; the service clock stays where it was.
+    expect(core.skipIdleExecutions()).toEqual([d.arn]);
+    core.fireDueTimers();
+    expect(op(core, d.arn, 'w1').Status).toBe('SUCCEEDED');
+    const waitEnd = core.executionNow(d.arn);
+    expect(waitEnd - clock.now()).toBe(60_000);
+
+    core.pauseExecution({ DurableExecutionArn: d.arn });
+    expect(core.getExecution({ DurableExecutionArn: d.arn }).PauseDetails?.PauseRequestTimestamp).toEqual(new Date(waitEnd));
+    clock.advance(5);
+    core.resumeExecution({ DurableExecutionArn: d.arn });
+
+    const events = history(core, d.arn);
+    expect(events.map((e) => e.EventType)).toEqual([
+      'ExecutionStarted',
+      'WaitStarted',
+      'InvocationCompleted',
+      'WaitSucceeded',
+      'ExecutionPaused',
+      'ExecutionResumed',
+    ]);
+    const times = events.map((e) => (e.EventTimestamp as Date).getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times.at(-2)).toBe(waitEnd);
+    expect(times.at(-1)).toBe(waitEnd + 5_000);
+  });
+});
+
 describe('pausing while an invocation runs (§9.4)', () => {
   it('is PAUSING until the next checkpoint, which is applied and answered without a token', () => {
     const { core } = makeCore();

@@ -16,7 +16,7 @@ export const REPLAY_TRACE_OUTPUT_KEY = 'CdkDurableFunctionReplayTrace';
  * The trace as the handler returns it.
  *
  * @example
- * { visited: ['a4ayc_80_OGd'], answered: ['a4ayc_80_OGd'], invokeTargets: {} }
+ * { visited: ['1', '2', '3'], answered: ['2'], invokeTargets: { '3': 'pricing' } }
  */
 export interface ReplayTraceData {
   /** Recorded operations the code asked for (whatever it then did with them). */

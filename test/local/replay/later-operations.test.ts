@@ -5,28 +5,12 @@
  * against incompatible ones. Every step, condition check and invoked function counts its runs in
  * a file: a replay runs none of them.
  */
-import { replayHistories, type ReplayReport } from '../../../local/replay';
-import { ReplayWorkspace } from './support';
+import { expectCompatible, replay, ReplayWorkspace } from './support';
 
 jest.setTimeout(240_000);
 
 const ws = new ReplayWorkspace();
 afterAll(() => ws.cleanup());
-
-async function replay(entry: string, history: string): Promise<ReplayReport> {
-  const [report] = await replayHistories({ entry, histories: [history] });
-  return report;
-}
-
-function expectCompatible(report: ReplayReport, appended: string[] = []): void {
-  expect({ verdict: report.verdict, divergence: report.divergence, error: report.error, warnings: report.warnings }).toEqual({
-    verdict: 'compatible',
-    divergence: undefined,
-    error: undefined,
-    warnings: [],
-  });
-  expect(report.appended.map((op) => op.name ?? `(${op.type})`)).toEqual(appended);
-}
 
 describe('chained invokes', () => {
   const invoked = ws.counter('invoked');

@@ -5,8 +5,7 @@
  * so a replay that ran one would fail.
  */
 import * as fs from 'node:fs';
-import { replayHistories, type ReplayReport } from '../../../local/replay';
-import { completeCallback, ReplayWorkspace } from './support';
+import { completeCallback, expectCompatible, replay, ReplayWorkspace } from './support';
 
 jest.setTimeout(240_000);
 
@@ -15,16 +14,6 @@ afterAll(() => ws.cleanup());
 
 /** A step function the replay must never run. */
 const FORBIDDEN = `async () => { throw new Error('a step function ran during replay'); }`;
-
-async function replay(entry: string, history: string): Promise<ReplayReport> {
-  const [report] = await replayHistories({ entry, histories: [history] });
-  return report;
-}
-
-function expectCompatible(report: ReplayReport, appended: string[] = []): void {
-  expect({ verdict: report.verdict, error: report.error }).toEqual({ verdict: 'compatible', error: undefined });
-  expect(report.appended.map((op) => op.name ?? `(${op.type})`)).toEqual(appended);
-}
 
 describe('steps with retries', () => {
   const v1 = ws.workflow(

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SendDurableExecutionCallbackSuccessCommand, type Event } from '@aws-sdk/client-lambda';
 import { LocalDurableService } from '../../../local';
+import { replayHistories, type ReplayReport } from '../../../local/replay';
 import { exportHistory } from '../../../local/replay/export-history';
 
 const RUNTIME = path.resolve(__dirname, '../../../runtime');
@@ -120,4 +121,21 @@ export async function callbackIdOf(svc: LocalDurableService, arn: string): Promi
 export async function completeCallback(svc: LocalDurableService, arn: string, result: unknown): Promise<void> {
   const callbackId = await callbackIdOf(svc, arn);
   await svc.client().send(new SendDurableExecutionCallbackSuccessCommand({ CallbackId: callbackId, Result: new TextEncoder().encode(JSON.stringify(result)) }));
+}
+
+/** Replays one history file against `entry` and returns its report. */
+export async function replay(entry: string, history: string): Promise<ReplayReport> {
+  const [report] = await replayHistories({ entry, histories: [history] });
+  return report;
+}
+
+/** Expects a compatible report with no warnings, whose appended operations are `appended` (names, or `(TYPE)`). */
+export function expectCompatible(report: ReplayReport, appended: string[] = []): void {
+  expect({ verdict: report.verdict, divergence: report.divergence, error: report.error, warnings: report.warnings }).toEqual({
+    verdict: 'compatible',
+    divergence: undefined,
+    error: undefined,
+    warnings: [],
+  });
+  expect(report.appended.map((op) => op.name ?? `(${op.type})`)).toEqual(appended);
 }

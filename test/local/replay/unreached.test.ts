@@ -6,28 +6,13 @@
  * their runs in a file: a replay never runs one.
  */
 import * as fs from 'node:fs';
-import { formatReplayReport, replayHistories, type ReplayReport } from '../../../local/replay';
-import { ReplayWorkspace } from './support';
+import { formatReplayReport } from '../../../local/replay';
+import { expectCompatible, replay, ReplayWorkspace } from './support';
 
 jest.setTimeout(240_000);
 
 const ws = new ReplayWorkspace();
 afterAll(() => ws.cleanup());
-
-async function replay(entry: string, history: string): Promise<ReplayReport> {
-  const [report] = await replayHistories({ entry, histories: [history] });
-  return report;
-}
-
-function expectCompatible(report: ReplayReport, appended: string[] = []): void {
-  expect({ verdict: report.verdict, divergence: report.divergence, error: report.error, warnings: report.warnings }).toEqual({
-    verdict: 'compatible',
-    divergence: undefined,
-    error: undefined,
-    warnings: [],
-  });
-  expect(report.appended.map((op) => op.name ?? `(${op.type})`)).toEqual(appended);
-}
 
 describe('a step removed from the end', () => {
   const runs = ws.counter('end-steps');

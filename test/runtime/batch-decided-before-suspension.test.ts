@@ -40,9 +40,16 @@ describe('a batch decided while a branch waits on the service', () => {
   /**
    * Runs a batch of three branches — `a` (one step), `b` (one step that fails when `bFails`) and
    * `slow` (waits on the service, then runs its `late` code) — followed by a wait, so the outcome
-   * is also replayed by a second invocation from the closed batch.
+   * is also replayed by a later invocation from the closed batch. With `decideLater`, `a` and `b`
+   * first wait a second, so the batch is decided in the second invocation.
    */
-  const runBatch = async (kind: Kind, nesting: Nesting, slow: Slow, completionConfig: CompletionConfig, bFails = false): Promise<Outcome> => {
+  const runBatch = async (
+    kind: Kind,
+    nesting: Nesting,
+    slow: Slow,
+    completionConfig: CompletionConfig,
+    { bFails = false, decideLater = false } = {},
+  ): Promise<Outcome> => {
     let lateRuns = 0;
     const late = async () => {
       lateRuns += 1;
@@ -68,20 +75,25 @@ describe('a batch decided while a branch waits on the service', () => {
       );
     };
     const branches: Record<string, (c: DurableContext) => Promise<string>> = {
-      a: async (c) => c.step('sa', async () => 'a'),
-      b: async (c) =>
-        c.step(
+      a: async (c) => {
+        if (decideLater) await c.wait('soon', Duration.seconds(1));
+        return c.step('sa', async () => 'a');
+      },
+      b: async (c) => {
+        if (decideLater) await c.wait('soon', Duration.seconds(1));
+        return c.step(
           'sb',
           async () => {
             if (bFails) throw new Error('b fails');
             return 'b';
           },
           { retryStrategy: RetryPresets.none() },
-        ),
+        );
+      },
       slow: slowBranch,
     };
     const names = Object.keys(branches);
-    const name = `${kind}-${nesting}-${slow}`;
+    const name = `${kind}-${nesting}-${slow}${decideLater ? '-later' : ''}`;
     svc.registerHandler(
       name,
       withDurableExecution(
@@ -197,7 +209,7 @@ describe('a batch decided while a branch waits on the service', () => {
         ['toleratedFailureCount', { toleratedFailureCount: 0 }],
         ['toleratedFailurePercentage', { toleratedFailurePercentage: 0.3 }],
       ] as const)('%s exceeded while a branch waits: fails the batch in the first invocation and never runs the abandoned branch again', async (_name, config) => {
-        const { run, lateRuns } = await runBatch(kind, nesting, 'wait', config, true);
+        const { run, lateRuns } = await runBatch(kind, nesting, 'wait', config, { bFails: true });
         expect(run.status).toBe('SUCCEEDED');
         expect(run.result).toEqual({
           rejected: kind === 'parallel' ? 'ParallelError' : 'MapError',
@@ -238,6 +250,27 @@ describe('a batch decided while a branch waits on the service', () => {
         expect(eventsByInvocation(run)[0]).toContain('ContextSucceeded batch');
         expect(operations(run)).toContain(`${slowOp} parent=${inside(nesting, 2)} ${slowStatus}`);
         expect(operations(run)).toHaveLength(nesting === 'NESTED' ? 8 : 5);
+      });
+
+      it('minSuccessful reached in a later invocation while a branch waits: closes the batch in that invocation', async () => {
+        const { run, lateRuns } = await runBatch(kind, nesting, 'wait', { minSuccessful: 2 }, { decideLater: true });
+        expect(run.status).toBe('SUCCEEDED');
+        expect(run.result).toMatchObject({ reason: 'MIN_SUCCESSFUL_REACHED', statuses: ['a:SUCCEEDED', 'b:SUCCEEDED', 'slow:STARTED'], results: ['a', 'b'] });
+        expect(lateRuns).toBe(0);
+        expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:PENDING', 'returned:SUCCEEDED']);
+        expect(eventsByInvocation(run)[1]).toEqual([
+          'WaitSucceeded soon',
+          'WaitSucceeded soon',
+          'StepStarted sa',
+          'StepStarted sb',
+          'StepSucceeded sa',
+          'StepSucceeded sb',
+          ...(nesting === 'NESTED' ? ['ContextSucceeded a', 'ContextSucceeded b'] : []),
+          'ContextSucceeded batch',
+          'WaitStarted after',
+        ]);
+        expect(operation(run, childId(branchId(2), 1))).toMatchObject({ Name: 'hour', Status: 'STARTED', ParentId: inside(nesting, 2) });
+        expect(run.operations.filter((op) => op.Name === 'late')).toEqual([]);
       });
     });
   });

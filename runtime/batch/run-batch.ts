@@ -125,10 +125,19 @@ class BatchRun<T> {
     // finishes in the same tick queues its own. Aborting at the end of the tick lets every branch
     // whose close is queued in the tick the batch was decided in keep its real status (rule 5), as
     // those closes travel in one call.
+    // Until that abort has run, the decided batch is work of this invocation: a branch still
+    // waiting on the service (a wait, a retry, a callback) must not let the invocation suspend
+    // before the abort releases it and the batch closes. Nothing else marks the gap when the
+    // deciding branch queued no checkpoint of its own (a FLAT branch), or its checkpoint was
+    // already acknowledged.
     const abortAtEndOfTick = () => {
       if (abortScheduled) return;
       abortScheduled = true;
-      setImmediate(abortAll);
+      const endWork = this.ctx.runtime.suspension.beginWork();
+      setImmediate(() => {
+        abortAll();
+        endWork();
+      });
     };
     parentSignal.addEventListener('abort', abortAll);
     try {

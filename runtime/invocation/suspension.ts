@@ -19,8 +19,8 @@ export interface ServiceWait {
  * Decides when the invocation can stop (protocol.md §1.3 PENDING) and when it must poll instead.
  *
  * Operations report two kinds of activity: *work* that progresses inside this invocation (a step
- * function running, a checkpoint the code waits for) and *service waits* that only the service can
- * end. When service waits exist and no work is left, the invocation flushes its checkpoints and
+ * function running, a checkpoint the code waits for, a decided batch that has yet to abort its
+ * branches) and *service waits* that only the service can end. When service waits exist and no work is left, the invocation flushes its checkpoints and
  * suspends. When work is still running, it keeps going and polls with empty checkpoints so a wait
  * that ends meanwhile is noticed: first at the due time, then backing off from 1 s to 10 s.
  */

@@ -339,6 +339,9 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
   const client = new LambdaClient({
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: 'in-process', secretAccessKey: 'in-process' },
+    // Given, so the constructor does not read ~/.aws/config and ~/.aws/credentials for it: no
+    // request goes through the client's own stack, and a test creates a client per service.
+    defaultsMode: 'legacy',
   });
   Object.defineProperty(client, 'send', { value: send, writable: true, configurable: true });
   Object.defineProperty(client, 'calls', { value: calls, enumerable: true });

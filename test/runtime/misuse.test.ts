@@ -31,6 +31,31 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(run.invocations).toHaveLength(1);
   });
 
+  it('a durable operation after an await inside a step is refused, also after earlier steps ran and finished', async () => {
+    svc.registerHandler(
+      'nested-later',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const first = await ctx.step('first', async () => 1);
+          const second = await ctx.step('second', async () => first + 1);
+          return ctx.step('outer', async () => {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            return ctx.step('inner', async () => second);
+          });
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('nested-later');
+    expect(run.status).toBe('FAILED');
+    expect(run.operations.filter((op) => op.Type === 'STEP').map((op) => [op.Name, op.Status])).toEqual([
+      ['first', 'SUCCEEDED'],
+      ['second', 'SUCCEEDED'],
+      ['outer', 'FAILED'],
+    ]);
+    expect(run.operations.find((op) => op.Name === 'outer')?.StepDetails?.Error?.ErrorType).toBe('DurableOperationInStepError');
+  });
+
   it('a child context used after its function returned fails the execution on the first run, naming the context', async () => {
     let caught: unknown;
     svc.registerHandler(

@@ -15,7 +15,7 @@ import { runInsideStep } from '../context/step-scope';
 import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, type DurableErrorOptions, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
-import { createLogger } from '../logger';
+import { createLogger, type DurableLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
@@ -137,18 +137,23 @@ class StepRun<T> {
       // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
       // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
       throwIfAborted(this.ctx, this.what);
+      let stepLogger: DurableLogger | undefined;
+      const { id, name } = this;
       const stepContext: StepContext = {
         attempt,
-        operationId: this.id,
+        operationId: id,
         signal: scope.signal,
-        logger: createLogger(runtime.loggerOptions, {
-          executionArn: runtime.executionArn,
-          operationId: this.id,
-          operationName: this.name,
-          attempt,
-          requestId: runtime.requestId,
-          isReplaying: () => false,
-        }),
+        // Made when first read: most step functions never log.
+        get logger(): DurableLogger {
+          return (stepLogger ??= createLogger(runtime.loggerOptions, {
+            executionArn: runtime.executionArn,
+            operationId: id,
+            operationName: name,
+            attempt,
+            requestId: runtime.requestId,
+            isReplaying: () => false,
+          }));
+        },
       };
       let value: T;
       try {

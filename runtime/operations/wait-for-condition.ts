@@ -14,7 +14,7 @@ import { failStepOperation, waitForStepRetry } from './step';
 import { toDelaySeconds, toWholeSeconds, type Duration } from '../duration';
 import { typedErrorFrom } from '../error-object';
 import { OperationAbortedError, SerdesError, ValidationError, WaitForConditionError } from '../errors';
-import { createLogger } from '../logger';
+import { createLogger, type DurableLogger } from '../logger';
 import { validateName } from '../names';
 import type { JitterStrategy } from '../retry';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
@@ -109,18 +109,23 @@ class ConditionRun<T> {
     const endWork = runtime.suspension.beginWork();
     try {
       checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
+      let stepLogger: DurableLogger | undefined;
+      const { id, name } = this;
       const stepContext: StepContext = {
         attempt,
-        operationId: this.id,
+        operationId: id,
         signal: scope.signal,
-        logger: createLogger(runtime.loggerOptions, {
-          executionArn: runtime.executionArn,
-          operationId: this.id,
-          operationName: this.name,
-          attempt,
-          requestId: runtime.requestId,
-          isReplaying: () => false,
-        }),
+        // Made when first read: most step functions never log.
+        get logger(): DurableLogger {
+          return (stepLogger ??= createLogger(runtime.loggerOptions, {
+            executionArn: runtime.executionArn,
+            operationId: id,
+            operationName: name,
+            attempt,
+            requestId: runtime.requestId,
+            isReplaying: () => false,
+          }));
+        },
       };
       let next: T;
       let decision: { continue: boolean; delaySeconds: number };

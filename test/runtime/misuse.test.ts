@@ -145,6 +145,7 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.invocations.length).toBeGreaterThan(1);
     expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^step "forgotten" was started but never awaited/)]);
+    expect(warnings[0].data).toEqual({ operationId: run.operations.find((op) => op.Name === 'forgotten')?.Id });
   });
 
   it.each([

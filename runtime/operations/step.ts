@@ -11,15 +11,15 @@ import {
   waitForOperation,
   type OperationIdentity,
 } from '../context/operation-support';
+import { AttemptContext } from '../context/attempt-context';
 import { runInsideStep } from '../context/step-scope';
 import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, type DurableErrorOptions, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
-import { createLogger, type DurableLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
-import { StepSemantics, type StepConfig, type StepContext, type StepFunction } from '../types';
+import { StepSemantics, type StepConfig, type StepFunction } from '../types';
 
 let defaultRetry: RetryStrategy | undefined;
 
@@ -137,24 +137,7 @@ class StepRun<T> {
       // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
       // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
       throwIfAborted(this.ctx, this.what);
-      let stepLogger: DurableLogger | undefined;
-      const { id, name } = this;
-      const stepContext: StepContext = {
-        attempt,
-        operationId: id,
-        signal: scope.signal,
-        // Made when first read: most step functions never log.
-        get logger(): DurableLogger {
-          return (stepLogger ??= createLogger(runtime.loggerOptions, {
-            executionArn: runtime.executionArn,
-            operationId: id,
-            operationName: name,
-            attempt,
-            requestId: runtime.requestId,
-            isReplaying: () => false,
-          }));
-        },
-      };
+      const stepContext = new AttemptContext(runtime, this.id, this.name, attempt, scope.signal);
       let value: T;
       try {
         value = await raceAbort(

@@ -9,16 +9,16 @@ import {
   throwIfAborted,
   type OperationIdentity,
 } from '../context/operation-support';
+import { AttemptContext } from '../context/attempt-context';
 import { runInsideStep } from '../context/step-scope';
 import { failStepOperation, waitForStepRetry } from './step';
 import { toDelaySeconds, toWholeSeconds, type Duration } from '../duration';
 import { typedErrorFrom } from '../error-object';
 import { OperationAbortedError, SerdesError, ValidationError, WaitForConditionError } from '../errors';
-import { createLogger, type DurableLogger } from '../logger';
 import { validateName } from '../names';
 import type { JitterStrategy } from '../retry';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
-import type { StepContext, WaitForConditionCheck, WaitForConditionConfig, WaitForConditionWaitStrategy } from '../types';
+import type { WaitForConditionCheck, WaitForConditionConfig, WaitForConditionWaitStrategy } from '../types';
 
 /**
  * `ctx.waitForCondition`: polls `check(state)` as one STEP with SubType `WaitForCondition`
@@ -109,24 +109,7 @@ class ConditionRun<T> {
     const endWork = runtime.suspension.beginWork();
     try {
       checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
-      let stepLogger: DurableLogger | undefined;
-      const { id, name } = this;
-      const stepContext: StepContext = {
-        attempt,
-        operationId: id,
-        signal: scope.signal,
-        // Made when first read: most step functions never log.
-        get logger(): DurableLogger {
-          return (stepLogger ??= createLogger(runtime.loggerOptions, {
-            executionArn: runtime.executionArn,
-            operationId: id,
-            operationName: name,
-            attempt,
-            requestId: runtime.requestId,
-            isReplaying: () => false,
-          }));
-        },
-      };
+      const stepContext = new AttemptContext(runtime, this.id, this.name, attempt, scope.signal);
       let next: T;
       let decision: { continue: boolean; delaySeconds: number };
       try {

@@ -128,6 +128,52 @@ export async function serializeValue<T>(serdes: Serdes<T>, value: T, subject: Se
   return data;
 }
 
+/**
+ * {@link serializeValue} without a promise turn when the serdes answers synchronously (the default
+ * JSON one always does): the payload itself, or a promise only when `serdes.serialize` returned
+ * one. The subject is built only when a custom serdes reads its context or an error names it.
+ *
+ * @example
+ * const data = serializeNow(serdes, value, () => subject);
+ * const payload = data instanceof Promise ? await data : data;
+ */
+export function serializeNow<T>(serdes: Serdes<T>, value: T, subject: () => SerdesSubject): string | undefined | Promise<string | undefined> {
+  let data: string | undefined | Promise<string | undefined>;
+  try {
+    data = serdes === jsonSerdes ? jsonSerdes.serialize(value, NO_CONTEXT) : serdes.serialize(value, subject().context);
+  } catch (error) {
+    throw serializeError(subject(), error);
+  }
+  if (!isPromiseLike(data)) return checkedPayload(data, subject);
+  return Promise.resolve(data).then(
+    (resolved) => checkedPayload(resolved, subject),
+    (error: unknown) => {
+      throw serializeError(subject(), error);
+    },
+  );
+}
+
+/** The default serdes reads no context. */
+const NO_CONTEXT: SerdesContext = { operationId: '', executionArn: '' };
+
+function checkedPayload(data: unknown, subject: () => SerdesSubject): string | undefined {
+  if (data !== undefined && typeof data !== 'string') {
+    const { what, context } = subject();
+    throw new SerdesError(
+      `The serdes of ${what} (operation ${context.operationId}) returned a ${typeof data} from serialize; it must return a string or undefined.`,
+    );
+  }
+  return data;
+}
+
+function serializeError(subject: SerdesSubject, error: unknown): SerdesError {
+  return new SerdesError(
+    `Cannot serialise the result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
+      'Return JSON-serialisable data (no BigInt, no cycles) or pass a custom serdes.',
+    { cause: error },
+  );
+}
+
 /** Deserialises with `serdes`, turning any failure into a {@link SerdesError}. */
 export async function deserializeValue<T>(serdes: Serdes<T>, data: string | undefined, subject: SerdesSubject): Promise<T> {
   try {

@@ -16,7 +16,7 @@ import { fitErrorUpdate, MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObj
 import { ChildContextError, isStructuralError, MapError, OperationAbortedError, ParallelError } from '../errors';
 import { operationId } from '../ids';
 import { runContextOperation, runVirtualContext } from '../operations/child-context';
-import { deserializeNow, deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
+import { deserializeNow, deserializeValue, serializeNow, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
 import type { BatchNesting, DurableContext } from '../types';
 import { BatchResult, type BatchItem, type BatchResultData } from './batch-result';
 import { decideCompletion, type CompletionConfig, type CompletionReason } from './completion-policy';
@@ -183,8 +183,8 @@ class BatchRun<T> {
     const branch = this.spec.branches[index];
     const id = this.branchId(index);
     const what = this.branchWhat(index);
-    const subject: SerdesSubject = { what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } };
-    const body = async (child: DurableContextImpl) => serializeValue(this.spec.itemSerdes, await branch.run(child, signal), subject);
+    const subject = (): SerdesSubject => ({ what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } });
+    const body = async (child: DurableContextImpl) => serializeNow(this.spec.itemSerdes, await branch.run(child, signal), subject);
     const flat = this.spec.nesting === 'FLAT';
     try {
       const payload = flat

@@ -189,6 +189,31 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(error?.ErrorMessage).toMatch(/custom serdes/);
   });
 
+  it.each([
+    ['synchronously', (value: number) => value as unknown as string],
+    ['asynchronously', async (value: number) => value as unknown as string],
+  ])('a serdes that returns no string %s fails the step and the child context with a SerdesError naming the operation', async (_how, serialize) => {
+    const serdes = { serialize, deserialize: (data: string | undefined) => Number(data) };
+    svc.registerHandler(
+      'not-a-string',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const errors: string[] = [];
+          await ctx.step('s', async () => 1, { serdes }).catch((error: Error) => errors.push(`${error.name}: ${error.message}`));
+          await ctx.runInChildContext('c', async () => 2, { serdes }).catch((error: Error) => errors.push(`${error.name}: ${error.message}`));
+          return errors;
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('not-a-string');
+    const ids = ['s', 'c'].map((name) => run.operations.find((op) => op.Name === name)?.Id);
+    expect(run.result).toEqual([
+      expect.stringMatching(new RegExp(`^StepError: .*step "s" \\(operation ${ids[0]}\\) returned a number from serialize`)),
+      expect.stringMatching(new RegExp(`^ChildContextError: .*child context "c" \\(operation ${ids[1]}\\) returned a number from serialize`)),
+    ]);
+  });
+
   it('a custom serdes carries a Map through', async () => {
     svc.registerHandler(
       'map-serdes',

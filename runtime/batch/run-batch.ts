@@ -183,8 +183,8 @@ class BatchRun<T> {
     const branch = this.spec.branches[index];
     const id = this.branchId(index);
     const what = this.branchWhat(index);
-    const subject = (): SerdesSubject => ({ what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } });
-    const body = async (child: DurableContextImpl) => serializeNow(this.spec.itemSerdes, await branch.run(child, signal), subject);
+    // Bound, not a closure: with names kept, bundlers give every named closure its own `name`.
+    const body = this.branchBody.bind(this, branch, signal, what, id);
     const flat = this.spec.nesting === 'FLAT';
     try {
       const payload = flat
@@ -207,6 +207,12 @@ class BatchRun<T> {
       if (isStructuralError(error)) throw error;
       return { Index: index, Name: branch.name, Status: 'FAILED', Error: flat ? toErrorObject(error) : recordedErrorObject(error) };
     }
+  }
+
+  /** Runs one branch's code and serialises its value with the item serdes. */
+  private async branchBody(branch: BatchBranch<T>, signal: AbortSignal, what: string, id: string, child: DurableContextImpl): Promise<string | undefined> {
+    const value = await branch.run(child, signal);
+    return serializeNow(this.spec.itemSerdes, value, () => ({ what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } }));
   }
 
   /** Closes the batch CONTEXT with its summary; rejects with ParallelError/MapError when the tolerance was exceeded. */

@@ -51,7 +51,12 @@ export const SUPPORTED_COMMANDS = [
 /** One of {@link SUPPORTED_COMMANDS}. */
 export type SupportedCommandName = (typeof SUPPORTED_COMMANDS)[number];
 
-/** One request as the service received it (each retry attempt is its own call). */
+/**
+ * One request as the service received it (each retry attempt is its own call). Input and output
+ * are the service's own records, not the caller's objects: read them, do not change them (the
+ * attempts of one `send` share their input, and a checkpoint's output is the answer a ClientToken
+ * retry gets).
+ */
 export interface RecordedCall {
   /** 1-based position among all calls of this client. */
   readonly seq: number;
@@ -135,6 +140,11 @@ const CLIENT_TOKEN_COMMANDS = new Set<SupportedCommandName>(['CheckpointDurableE
 
 /** Commands the service answers 202 Accepted, as their API models say (protocol.md §9.1). */
 const ACCEPTED_COMMANDS = new Set<SupportedCommandName>(['PauseDurableExecution', 'ResumeDurableExecution', 'DeleteDurableExecution']);
+/**
+ * The data plane, on every step of a workflow: the core reads these requests without keeping
+ * any part of them, and answers with copies of its state, so neither needs one more copy here.
+ */
+const COPY_FREE_COMMANDS = new Set<SupportedCommandName>(['CheckpointDurableExecution', 'GetDurableExecutionState']);
 
 /** Which supported command an object is: by class, or by class name when another copy of the SDK made it. */
 function commandName(command: unknown): SupportedCommandName | undefined {
@@ -244,21 +254,28 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
     await Promise.resolve();
     const requestId = randomUUID();
     const dataPlane = name === 'CheckpointDurableExecution' || name === 'GetDurableExecutionState';
-    const decision = dataPlane ? injector.decide(name as DataPlaneOperation, deepCopy(input) as never) : undefined;
+    // `input` is this send's own copy; a fault rule's matcher gets another, since it may change it.
+    const decision = dataPlane ? injector.decide(name as DataPlaneOperation, (injector.plan.length > 0 ? deepCopy(input) : input) as never) : undefined;
+    // The answer as the service gave it (recorded as is: the core keeps a checkpoint's answer for
+    // ClientToken retries), and the caller's own copy, which the caller may change.
+    let answer: unknown;
     let output: unknown;
     try {
       if (decision?.error) throw decision.error;
-      output = deepCopy(dispatch(name, deepCopy(input)));
+      const copyFree = COPY_FREE_COMMANDS.has(name);
+      answer = dispatch(name, copyFree ? input : deepCopy(input));
+      if (!copyFree) answer = deepCopy(answer);
+      output = deepCopy(answer);
     } catch (err) {
       if (!(err instanceof CoreServiceError)) {
-        record({ command: name, attempt, input: deepCopy(input), error: { name: (err as Error)?.name, message: String((err as Error)?.message ?? err) }, applied: false });
+        record({ command: name, attempt, input, error: { name: (err as Error)?.name, message: String((err as Error)?.message ?? err) }, applied: false });
         throw err;
       }
       const sdkError = toSdkError(err, requestId);
       record({
         command: name,
         attempt,
-        input: deepCopy(input),
+        input,
         error: { name: err.name, message: err.message, httpStatus: err.httpStatus },
         ...(decision ? { fault: decision.fault } : {}),
         applied: false,
@@ -270,10 +287,10 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
         code: 'ECONNRESET',
         $metadata: {},
       });
-      record({ command: name, attempt, input: deepCopy(input), error: { name: lost.name, message: lost.message }, fault: 'drop-response', applied: true });
+      record({ command: name, attempt, input, error: { name: lost.name, message: lost.message }, fault: 'drop-response', applied: true });
       throw lost;
     }
-    record({ command: name, attempt, input: deepCopy(input), output: deepCopy(output), applied: true });
+    record({ command: name, attempt, input, output: answer, applied: true });
     return Object.assign(output as object, { $metadata: { httpStatusCode: ACCEPTED_COMMANDS.has(name) ? 202 : 200, requestId } });
   };
 
@@ -322,6 +339,9 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
   const client = new LambdaClient({
     region: options.region ?? 'us-east-1',
     credentials: { accessKeyId: 'in-process', secretAccessKey: 'in-process' },
+    // Given, so the constructor does not read ~/.aws/config and ~/.aws/credentials for it: no
+    // request goes through the client's own stack, and a test creates a client per service.
+    defaultsMode: 'legacy',
   });
   Object.defineProperty(client, 'send', { value: send, writable: true, configurable: true });
   Object.defineProperty(client, 'calls', { value: calls, enumerable: true });

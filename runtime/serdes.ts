@@ -128,17 +128,96 @@ export async function serializeValue<T>(serdes: Serdes<T>, value: T, subject: Se
   return data;
 }
 
+/**
+ * {@link serializeValue} without a promise turn when the serdes answers synchronously (the default
+ * JSON one always does): the payload itself, or a promise only when `serdes.serialize` returned
+ * one. The subject is built only when a custom serdes reads its context or an error names it.
+ *
+ * @example
+ * const data = serializeNow(serdes, value, () => subject);
+ * const payload = data instanceof Promise ? await data : data;
+ */
+export function serializeNow<T>(serdes: Serdes<T>, value: T, subject: () => SerdesSubject): string | undefined | Promise<string | undefined> {
+  let data: string | undefined | Promise<string | undefined>;
+  try {
+    data = serdes === jsonSerdes ? jsonSerdes.serialize(value, NO_CONTEXT) : serdes.serialize(value, subject().context);
+  } catch (error) {
+    throw serializeError(subject(), error);
+  }
+  if (!isPromiseLike(data)) return checkedPayload(data, subject);
+  return Promise.resolve(data).then(
+    (resolved) => checkedPayload(resolved, subject),
+    (error: unknown) => {
+      throw serializeError(subject(), error);
+    },
+  );
+}
+
+/** The default serdes reads no context. */
+const NO_CONTEXT: SerdesContext = { operationId: '', executionArn: '' };
+
+function checkedPayload(data: unknown, subject: () => SerdesSubject): string | undefined {
+  if (data !== undefined && typeof data !== 'string') {
+    const { what, context } = subject();
+    throw new SerdesError(
+      `The serdes of ${what} (operation ${context.operationId}) returned a ${typeof data} from serialize; it must return a string or undefined.`,
+    );
+  }
+  return data;
+}
+
+function serializeError(subject: SerdesSubject, error: unknown): SerdesError {
+  return new SerdesError(
+    `Cannot serialise the result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
+      'Return JSON-serialisable data (no BigInt, no cycles) or pass a custom serdes.',
+    { cause: error },
+  );
+}
+
 /** Deserialises with `serdes`, turning any failure into a {@link SerdesError}. */
 export async function deserializeValue<T>(serdes: Serdes<T>, data: string | undefined, subject: SerdesSubject): Promise<T> {
   try {
     return await serdes.deserialize(data, subject.context);
   } catch (error) {
-    throw new SerdesError(
-      `Cannot deserialise the stored result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
-        'Check that the serdes matches the one the value was stored with.',
-      { cause: error },
-    );
+    throw deserializeError(subject, error);
   }
+}
+
+/**
+ * {@link deserializeValue} without a promise turn when the serdes answers synchronously: the value
+ * itself, or a promise only when `serdes.deserialize` returned one. Replaying a finished batch
+ * reads thousands of item results; a promise and an async frame per item cost more than the
+ * parsing. The subject is built only when the serdes reads its context or an error names it, so
+ * the default JSON serdes never builds one.
+ *
+ * @example
+ * const value = deserializeNow(serdes, record.Result, () => subjectOf(record.Index));
+ * const result = value instanceof Promise ? await value : value;
+ */
+export function deserializeNow<T>(serdes: Serdes<T>, data: string | undefined, subject: () => SerdesSubject): T | Promise<T> {
+  let value: T | Promise<T>;
+  try {
+    value =
+      serdes === jsonSerdes ? ((data === undefined ? undefined : JSON.parse(data)) as T) : serdes.deserialize(data, subject().context);
+  } catch (error) {
+    throw deserializeError(subject(), error);
+  }
+  if (!isPromiseLike(value)) return value;
+  return Promise.resolve(value).catch((error: unknown) => {
+    throw deserializeError(subject(), error);
+  });
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function deserializeError(subject: SerdesSubject, error: unknown): SerdesError {
+  return new SerdesError(
+    `Cannot deserialise the stored result of ${subject.what} (operation ${subject.context.operationId}): ${messageOf(error)}. ` +
+      'Check that the serdes matches the one the value was stored with.',
+    { cause: error },
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -14,14 +14,15 @@ import { executionForToken, invocationForToken, issueNextToken } from './invocat
 import { CLIENT_TOKEN_TTL_MS } from './limits';
 import { applyUpdate, type ApplyEnvironment } from './operation-state';
 import { settlePauseAtCheckpoint } from './pausing';
-import type { ExecutionRecord } from './records';
+import type { ExecutionRecord, RememberedRequest } from './records';
 import { changedSince } from './state-view';
 import { isClientTokenShape, requireCheckpointToken } from './tokens';
 import { planCheckpoint } from './validation';
 
 /**
  * Applies one checkpoint. Validation of the whole request comes first, so a rejected request
- * changes nothing and leaves its token usable.
+ * changes nothing and leaves its token usable. The response given for a ClientToken is also kept
+ * for its replays: serialize it or copy it before changing it.
  *
  * @throws CoreServiceError 400 for a bad token, ClientToken or update (§4.1 messages).
  * @example
@@ -35,11 +36,12 @@ export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequ
   const clientToken = checkClientToken(req.ClientToken);
   // The token is checked before any replay: only a token this execution issued may fetch a stored answer.
   if (!exec.tokens.has(token)) throw invalidParameter(INVALID_CHECKPOINT_TOKEN);
-  const fingerprint = clientToken === undefined ? undefined : requestFingerprint(token, req.Updates);
+  // Native JSON text, not the key-order-free form: comparing that form is needed only on a replay.
+  const request = clientToken === undefined ? undefined : { token, updates: JSON.stringify(req.Updates ?? []) };
   // A replay is answered even though its token was consumed by the first delivery.
   const replay = clientToken === undefined ? undefined : exec.clientTokens.get(clientToken);
   if (replay && replay.expiresAt > now) {
-    if (replay.fingerprint !== undefined && replay.fingerprint !== fingerprint) {
+    if (!sameRequest(replay.request, request as RememberedRequest)) {
       throw invalidParameter(
         `ClientToken "${clientToken}" was already used with different parameters (another CheckpointToken or other Updates) ` +
           'within the last 15 minutes. Reuse a ClientToken only to retry the identical request; give every new checkpoint a new ClientToken (or leave it out).',
@@ -69,15 +71,16 @@ export function checkpoint(state: CoreState, req: CheckpointDurableExecutionRequ
     response.CheckpointToken = issueNextToken(state, exec, inv);
   }
   if (clientToken !== undefined) {
-    rememberResponse(exec, clientToken, response, now, fingerprint as string);
+    rememberResponse(exec, clientToken, response, now, request as RememberedRequest);
   }
   state.wakes.notify(exec.arn, 'checkpoint');
   return response;
 }
 
 /** What makes two checkpoint requests the same request: their token and updates, key order aside. */
-function requestFingerprint(token: string, updates: unknown): string {
-  return `${token}\u0000${canonicalJson(updates ?? [])}`;
+function sameRequest(first: RememberedRequest, repeat: RememberedRequest): boolean {
+  if (first.token !== repeat.token) return false;
+  return first.updates === repeat.updates || canonicalJson(JSON.parse(first.updates)) === canonicalJson(JSON.parse(repeat.updates));
 }
 
 function canonicalJson(value: unknown): string {
@@ -98,11 +101,12 @@ function checkClientToken(clientToken: unknown): string | undefined {
   return clientToken;
 }
 
-function rememberResponse(exec: ExecutionRecord, clientToken: string, response: CheckpointDurableExecutionResponse, now: number, fingerprint: string): void {
+function rememberResponse(exec: ExecutionRecord, clientToken: string, response: CheckpointDurableExecutionResponse, now: number, request: RememberedRequest): void {
   for (const [key, entry] of exec.clientTokens) {
     if (entry.expiresAt <= now) exec.clientTokens.delete(key);
   }
-  exec.clientTokens.set(clientToken, { response: deepCopy(response), expiresAt: now + CLIENT_TOKEN_TTL_MS, fingerprint });
+  // Kept as given (the caller serializes or copies it): every operation in it is already a copy.
+  exec.clientTokens.set(clientToken, { response, expiresAt: now + CLIENT_TOKEN_TTL_MS, request });
 }
 
 /** What applying updates may do beyond the execution itself: arm timers, start or stop other executions. */

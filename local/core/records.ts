@@ -100,12 +100,19 @@ export type PendingClose =
   | { readonly status: 'SUCCEEDED'; readonly result?: string }
   | { readonly status: 'FAILED'; readonly error: ErrorObject };
 
+/** What a ClientToken's request was: only an identical repeat is a replay. */
+export interface RememberedRequest {
+  readonly token: string;
+  /** The Updates as JSON text (a snapshot: later changes to the request objects do not reach it). */
+  readonly updates: string;
+}
+
 /** A stored checkpoint response, for ClientToken replays. */
 export interface ClientTokenEntry {
   readonly response: CheckpointDurableExecutionResponse;
   readonly expiresAt: number;
-  /** The request it answered (CheckpointToken and Updates, canonical JSON): only an identical repeat is a replay. */
-  readonly fingerprint?: string;
+  /** The request it answered. */
+  readonly request: RememberedRequest;
 }
 
 /** One execution and everything the service knows about it. */

@@ -16,7 +16,7 @@ import { fitErrorUpdate, MAX_ERROR_UPDATE_BYTES, recordedErrorObject, toErrorObj
 import { ChildContextError, isStructuralError, MapError, OperationAbortedError, ParallelError } from '../errors';
 import { operationId } from '../ids';
 import { runContextOperation, runVirtualContext } from '../operations/child-context';
-import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
+import { deserializeNow, deserializeValue, serializeNow, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, serializeValue, type Serdes, type SerdesSubject } from '../serdes';
 import type { BatchNesting, DurableContext } from '../types';
 import { BatchResult, type BatchItem, type BatchResultData } from './batch-result';
 import { decideCompletion, type CompletionConfig, type CompletionReason } from './completion-policy';
@@ -192,8 +192,8 @@ class BatchRun<T> {
     const branch = this.spec.branches[index];
     const id = this.branchId(index);
     const what = this.branchWhat(index);
-    const subject: SerdesSubject = { what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } };
-    const body = async (child: DurableContextImpl) => serializeValue(this.spec.itemSerdes, await branch.run(child, signal), subject);
+    // Bound, not a closure: with names kept, bundlers give every named closure its own `name`.
+    const body = this.branchBody.bind(this, branch, signal, what, id);
     const flat = this.spec.nesting === 'FLAT';
     try {
       const payload = flat
@@ -216,6 +216,12 @@ class BatchRun<T> {
       if (isStructuralError(error)) throw error;
       return { Index: index, Name: branch.name, Status: 'FAILED', Error: flat ? toErrorObject(error) : recordedErrorObject(error) };
     }
+  }
+
+  /** Runs one branch's code and serialises its value with the item serdes. */
+  private async branchBody(branch: BatchBranch<T>, signal: AbortSignal, what: string, id: string, child: DurableContextImpl): Promise<string | undefined> {
+    const value = await branch.run(child, signal);
+    return serializeNow(this.spec.itemSerdes, value, () => ({ what, context: { operationId: id, executionArn: this.ctx.runtime.executionArn } }));
   }
 
   /** Closes the batch CONTEXT with its summary; rejects with ParallelError/MapError when the tolerance was exceeded. */
@@ -333,26 +339,9 @@ class BatchRun<T> {
     }
   }
 
-  /**
-   * The serdes subject of a branch, its id and description computed only if read: replaying a
-   * finished batch deserializes every item, and hashing thousands of ids that only an error
-   * message or a custom serdes would use made that replay twice as slow.
-   */
-  private lazyBranchSubject(index: number): SerdesSubject {
-    const what = (): string => this.branchWhat(index);
-    const id = (): string => this.branchId(index);
-    const executionArn = this.ctx.runtime.executionArn;
-    return {
-      get what(): string {
-        return what();
-      },
-      context: {
-        get operationId(): string {
-          return id();
-        },
-        executionArn,
-      },
-    };
+  /** The serdes subject of a branch (its id is hashed here, so only when a serdes or an error needs it). */
+  private branchSubject(index: number): SerdesSubject {
+    return { what: this.branchWhat(index), context: { operationId: this.branchId(index), executionArn: this.ctx.runtime.executionArn } };
   }
 
   /** Fails with non-determinism when a recorded branch is missing from the code or named differently. */
@@ -377,17 +366,35 @@ class BatchRun<T> {
     );
   }
 
+  /**
+   * The result of the dispatched branches, their values read back with the item serdes. A
+   * synchronous serdes (the default JSON one) reads every value in one loop, without a promise per
+   * item: a replay of a finished map of thousands of items does nothing else.
+   */
   private async buildResult(reason: CompletionReason, records: readonly BranchRecord[]): Promise<BatchResult<T>> {
-    const items = await Promise.all(
-      records.map(async (record): Promise<BatchItem<T>> => {
-        const base = { index: record.Index, name: record.Name, status: record.Status };
-        if (record.Status === 'SUCCEEDED') {
-          return { ...base, result: await deserializeValue(this.spec.itemSerdes, record.Result, this.lazyBranchSubject(record.Index)) };
+    const items = new Array<BatchItem<T>>(records.length);
+    let pending: Array<Promise<void>> | undefined;
+    for (let position = 0; position < records.length; position++) {
+      const record = records[position];
+      const base = { index: record.Index, name: record.Name, status: record.Status };
+      if (record.Status === 'SUCCEEDED') {
+        const value = deserializeNow(this.spec.itemSerdes, record.Result, () => this.branchSubject(record.Index));
+        if (value instanceof Promise) {
+          (pending ??= []).push(
+            value.then((result: T) => {
+              items[position] = { ...base, result };
+            }),
+          );
+        } else {
+          items[position] = { ...base, result: value };
         }
-        if (record.Status === 'FAILED') return { ...base, error: typedErrorFrom(ChildContextError, record.Error) };
-        return base;
-      }),
-    );
+      } else if (record.Status === 'FAILED') {
+        items[position] = { ...base, error: typedErrorFrom(ChildContextError, record.Error) };
+      } else {
+        items[position] = base;
+      }
+    }
+    if (pending) await Promise.all(pending);
     return new BatchResult(items, reason);
   }
 }

@@ -45,25 +45,32 @@ import { currentStep } from './step-scope';
  * the replay-aware logger — and hands each call to the module of that operation.
  */
 export class DurableContextImpl implements DurableContext {
-  readonly logger: DurableLogger;
+  private ownLogger: DurableLogger | undefined;
   private counter = 0;
   private replayCheckedFor = -1;
   private replaying = false;
   private closed = false;
-  /** Steps of this context whose promise nobody has awaited yet (see {@link close}). */
-  private readonly unobservedSteps = new Set<ObservedStep>();
+  /** Steps of this context whose promise nobody has awaited yet (see {@link close}); made on the first step. */
+  private unobservedSteps: Set<ObservedStep> | undefined;
 
   constructor(
     readonly runtime: InvocationRuntime,
     readonly scope: ContextScope,
-  ) {
-    this.logger = createLogger(runtime.loggerOptions, {
-      executionArn: runtime.executionArn,
-      operationId: scope.logOperationId,
-      operationName: scope.logOperationName,
-      requestId: runtime.requestId,
+  ) {}
+
+  /**
+   * The replay-aware logger of this context, made when first used: a map or parallel makes a
+   * context per item, and most never log.
+   */
+  get logger(): DurableLogger {
+    this.ownLogger ??= createLogger(this.runtime.loggerOptions, {
+      executionArn: this.runtime.executionArn,
+      operationId: this.scope.logOperationId,
+      operationName: this.scope.logOperationName,
+      requestId: this.runtime.requestId,
       isReplaying: () => this.isReplaying(),
     });
+    return this.ownLogger;
   }
 
   get lambdaContext(): LambdaContext | undefined {
@@ -124,14 +131,14 @@ export class DurableContextImpl implements DurableContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const step of this.unobservedSteps) {
+    for (const step of this.unobservedSteps ?? []) {
       this.logger.warn(
-        `${step.what} was started but never awaited: its result and any error are lost, and the workflow may finish ` +
+        `${step.name === undefined ? 'step (unnamed)' : `step "${step.name}"`} was started but never awaited: its result and any error are lost, and the workflow may finish ` +
           'before it ran. Await it (or pass it to Promise.all) inside the function that started it.',
-        { operationId: step.operationId },
+        { operationId: this.operationIdAt(step.position) },
       );
     }
-    this.unobservedSteps.clear();
+    this.unobservedSteps = undefined;
   }
 
   /** Creates a child context sharing this invocation (rebuilding when this one is). */
@@ -148,10 +155,12 @@ export class DurableContextImpl implements DurableContext {
       typeof first === 'function' ? runStep(this, undefined, first, second as StepConfig<T> | undefined) : runStep(this, first, second as StepFunction<T>, third),
     );
     if (this.counter === before) return started; // refused before it took an id: nothing ran
-    const entry: ObservedStep = { what: name === undefined ? 'step (unnamed)' : `step "${name}"`, operationId: operationId(this.scope.idBase, this.counter) };
-    this.unobservedSteps.add(entry);
+    // Its description and id are worked out only if the warning is written.
+    const entry: ObservedStep = { name, position: this.counter };
+    const unobserved = (this.unobservedSteps ??= new Set());
+    unobserved.add(entry);
     // The combinators must know the promise the caller holds as a durable operation's.
-    return markDurable(this, new ObservedPromise<T>(started, () => this.unobservedSteps.delete(entry)));
+    return markDurable(this, new ObservedPromise<T>(started, () => unobserved.delete(entry)));
   }
 
   wait(name: string | undefined, duration: Duration): Promise<void>;
@@ -273,8 +282,9 @@ export class DurableContextImpl implements DurableContext {
 }
 
 interface ObservedStep {
-  readonly what: string;
-  readonly operationId: string;
+  readonly name: string | undefined;
+  /** 1-based position among the context's operations. */
+  readonly position: number;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { ChildContextError, type DurableError, type DurableErrorOptions, isStructuralError, ValidationError } from '../errors';
 import { validateName } from '../names';
-import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
+import { deserializeNow, deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeNow, serializeValue, type SerdesSubject } from '../serdes';
 import type { ChildContextConfig, ChildContextFunction } from '../types';
 
 const SUB_TYPE = /^[a-zA-Z0-9_-]{1,32}$/;
@@ -85,7 +85,9 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   throwIfAborted(parent, op.what);
   const identity = operationIdentity(op.id, parent.scope.parentId, 'CONTEXT', op.subType, op.name);
   const recorded = recordedOperation(parent, identity, op.position);
-  const subject: SerdesSubject = { what: op.what, context: { operationId: op.id, executionArn: parent.runtime.executionArn } };
+  // Built only if a custom serdes reads its context or an error names the operation.
+  let subjectValue: SerdesSubject | undefined;
+  const subject = (): SerdesSubject => (subjectValue ??= { what: op.what, context: { operationId: op.id, executionArn: parent.runtime.executionArn } });
   const child = parent.createChild({
     idBase: op.id,
     parentId: op.id,
@@ -98,10 +100,10 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   if (recorded?.Status === 'SUCCEEDED') {
     if (recorded.ContextDetails?.ReplayChildren) {
       const rebuilt = await closeAfter(child, op.body(child));
-      return roundTrip(op.serdes, rebuilt, subject);
+      return roundTrip(op.serdes, rebuilt, subject());
     }
     parent.runtime.replayTrace?.answer(op.id);
-    return deserializeValue(op.serdes, recorded.ContextDetails?.Result, subject);
+    return deserializeNow(op.serdes, recorded.ContextDetails?.Result, subject);
   }
   if (recorded?.Status === 'FAILED') {
     parent.runtime.replayTrace?.answer(op.id);
@@ -121,7 +123,8 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   if (op.signal.aborted) throw abortedBeforeFinishing(op.what);
   let payload: string | undefined;
   try {
-    payload = await serializeValue(op.serdes, value, subject);
+    const data = serializeNow(op.serdes, value, subject);
+    payload = data instanceof Promise ? await data : data;
   } catch (error) {
     return fail(host, identity, op, error);
   }
@@ -131,7 +134,7 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
   } else {
     await checkpointWithoutWaiting(host, { ...identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, op.what);
   }
-  return deserializeValue(op.serdes, payload, subject);
+  return deserializeNow(op.serdes, payload, subject);
 }
 
 /**

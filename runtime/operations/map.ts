@@ -6,7 +6,7 @@ import { describeOperation } from '../context/operation-support';
 import { ValidationError } from '../errors';
 import { validateName } from '../names';
 import { Serdes } from '../serdes';
-import type { MapConfig, MapFunction } from '../types';
+import type { DurableContext, MapConfig, MapFunction } from '../types';
 
 /**
  * `ctx.map`: a parallel over items (SubType `Map` / `MapIteration`) with the same completion
@@ -39,7 +39,7 @@ export function runMap<TItem, TResult>(
     if (itemNamer && itemName === undefined) {
       throw new ValidationError(`${what}: itemNamer returned undefined for item #${index}; it must return a name.`);
     }
-    return { name: itemName ?? String(index), run: (child, signal) => fn(child, item, index, signal) };
+    return new MapItem(itemName ?? String(index), item, index, fn);
   });
   return runBatch(ctx, {
     kind: 'map',
@@ -51,4 +51,18 @@ export function runMap<TItem, TResult>(
     itemSerdes: settings.itemSerdes ?? Serdes.json<TResult>(),
     serdes: settings.serdes,
   });
+}
+
+/** One item as a batch branch: its code is the map function's, shared by every item. */
+class MapItem<TItem, TResult> implements BatchBranch<TResult> {
+  constructor(
+    readonly name: string,
+    private readonly item: TItem,
+    private readonly index: number,
+    private readonly fn: MapFunction<TItem, TResult>,
+  ) {}
+
+  run(ctx: DurableContext, signal: AbortSignal): Promise<TResult> {
+    return this.fn(ctx, this.item, this.index, signal);
+  }
 }

@@ -11,15 +11,15 @@ import {
   waitForOperation,
   type OperationIdentity,
 } from '../context/operation-support';
+import { AttemptContext } from '../context/attempt-context';
 import { runInsideStep } from '../context/step-scope';
 import { toDelaySeconds } from '../duration';
 import { fitErrorUpdate, toErrorObject, typedErrorFrom } from '../error-object';
 import { DurableError, type DurableErrorOptions, DurableOperationInStepError, OperationAbortedError, SerdesError, StepError, StepInterruptedError, ValidationError } from '../errors';
-import { createLogger } from '../logger';
 import { validateName } from '../names';
 import { RetryPresets, type RetryStrategy } from '../retry';
-import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
-import { StepSemantics, type StepConfig, type StepContext, type StepFunction } from '../types';
+import { deserializeNow, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeNow, type SerdesSubject } from '../serdes';
+import { StepSemantics, type StepConfig, type StepFunction } from '../types';
 
 let defaultRetry: RetryStrategy | undefined;
 
@@ -61,7 +61,7 @@ interface ResolvedStepConfig<T> {
 class StepRun<T> {
   private readonly identity: OperationIdentity;
   private readonly what: string;
-  private readonly subject: SerdesSubject;
+  private ownSubject: SerdesSubject | undefined;
   /** When the retry recorded by this invocation is due (local clock). */
   private retryDueAt: number | undefined;
 
@@ -75,7 +75,12 @@ class StepRun<T> {
   ) {
     this.identity = operationIdentity(id, ctx.scope.parentId, 'STEP', 'Step', name);
     this.what = describeOperation('step', name);
-    this.subject = { what: this.what, context: { operationId: id, executionArn: ctx.runtime.executionArn } };
+  }
+
+  /** What the serdes and its errors are told; built only when one of them reads it. */
+  private subject(): SerdesSubject {
+    this.ownSubject ??= { what: this.what, context: { operationId: this.id, executionArn: this.ctx.runtime.executionArn } };
+    return this.ownSubject;
   }
 
   async execute(): Promise<T> {
@@ -90,7 +95,7 @@ class StepRun<T> {
       const attempt = (operation.StepDetails?.Attempt ?? 0) + 1;
       switch (operation.Status) {
         case 'SUCCEEDED':
-          return deserializeValue(this.config.serdes, operation.StepDetails?.Result, this.subject);
+          return deserializeNow(this.config.serdes, operation.StepDetails?.Result, () => this.subject());
         case 'FAILED':
           throw typedErrorFrom(StepError, operation.StepDetails?.Error);
         case 'PENDING':
@@ -137,19 +142,7 @@ class StepRun<T> {
       // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
       // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
       throwIfAborted(this.ctx, this.what);
-      const stepContext: StepContext = {
-        attempt,
-        operationId: this.id,
-        signal: scope.signal,
-        logger: createLogger(runtime.loggerOptions, {
-          executionArn: runtime.executionArn,
-          operationId: this.id,
-          operationName: this.name,
-          attempt,
-          requestId: runtime.requestId,
-          isReplaying: () => false,
-        }),
-      };
+      const stepContext = new AttemptContext(runtime, this.id, this.name, attempt, scope.signal);
       let value: T;
       try {
         value = await raceAbort(
@@ -185,7 +178,8 @@ class StepRun<T> {
   private async recordSuccess(value: T): Promise<T> {
     let payload: string | undefined;
     try {
-      payload = await serializeValue(this.config.serdes, value, this.subject);
+      const data = serializeNow(this.config.serdes, value, () => this.subject());
+      payload = data instanceof Promise ? await data : data;
       const size = payloadBytes(payload);
       if (size > MAX_OPERATION_PAYLOAD_BYTES) {
         throw new SerdesError(
@@ -199,7 +193,7 @@ class StepRun<T> {
       return this.failForGood(error);
     }
     await checkpoint(this.ctx, { ...this.identity, Action: 'SUCCEED', ...(payload !== undefined ? { Payload: payload } : {}) }, this.what);
-    return deserializeValue(this.config.serdes, payload, this.subject);
+    return deserializeNow(this.config.serdes, payload, () => this.subject());
   }
 
   /**

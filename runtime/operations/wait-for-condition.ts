@@ -9,16 +9,16 @@ import {
   throwIfAborted,
   type OperationIdentity,
 } from '../context/operation-support';
+import { AttemptContext } from '../context/attempt-context';
 import { runInsideStep } from '../context/step-scope';
 import { failStepOperation, waitForStepRetry } from './step';
 import { toDelaySeconds, toWholeSeconds, type Duration } from '../duration';
 import { typedErrorFrom } from '../error-object';
 import { OperationAbortedError, SerdesError, ValidationError, WaitForConditionError } from '../errors';
-import { createLogger } from '../logger';
 import { validateName } from '../names';
 import type { JitterStrategy } from '../retry';
 import { deserializeValue, MAX_OPERATION_PAYLOAD_BYTES, payloadBytes, Serdes, serializeValue, type SerdesSubject } from '../serdes';
-import type { StepContext, WaitForConditionCheck, WaitForConditionConfig, WaitForConditionWaitStrategy } from '../types';
+import type { WaitForConditionCheck, WaitForConditionConfig, WaitForConditionWaitStrategy } from '../types';
 
 /**
  * `ctx.waitForCondition`: polls `check(state)` as one STEP with SubType `WaitForCondition`
@@ -115,19 +115,7 @@ class ConditionRun<T> {
         runtime.suspension.addServiceWait(undefined);
         return new Promise<T>(() => undefined);
       }
-      const stepContext: StepContext = {
-        attempt,
-        operationId: this.id,
-        signal: scope.signal,
-        logger: createLogger(runtime.loggerOptions, {
-          executionArn: runtime.executionArn,
-          operationId: this.id,
-          operationName: this.name,
-          attempt,
-          requestId: runtime.requestId,
-          isReplaying: () => false,
-        }),
-      };
+      const stepContext = new AttemptContext(runtime, this.id, this.name, attempt, scope.signal);
       let next: T;
       let decision: { continue: boolean; delaySeconds: number };
       try {

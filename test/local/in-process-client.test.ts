@@ -165,7 +165,14 @@ describe('createInProcessLambdaClient', () => {
     updates[0].Id = 'mutated';
     (out.NewExecutionState?.Operations?.[0] as { Status?: string }).Status = 'SUCCEEDED';
     expect(client.calls[0].input).toMatchObject({ ClientToken: 'mine', Updates: [{ Id: 's' }] });
+    expect(client.calls[0].output).toMatchObject({ NewExecutionState: { Operations: [{ Id: 's', Status: 'STARTED' }] } });
     expect(core.getOperations(executionArn)[1]).toMatchObject({ Id: 's', Status: 'STARTED' });
+    // A retry with the same ClientToken gets the first answer as the service gave it, not as the caller changed it.
+    const repeat = await client.send(
+      new CheckpointDurableExecutionCommand({ DurableExecutionArn: executionArn, CheckpointToken: token, Updates: [{ Id: 's', Type: 'STEP', Action: 'START' }], ClientToken: 'mine' }),
+    );
+    expect(repeat.NewExecutionState?.Operations?.[0]).toMatchObject({ Id: 's', Status: 'STARTED' });
+    expect(repeat.CheckpointToken).toBe(out.CheckpointToken);
     const viaCallback = await new Promise((resolve, reject) => {
       client.send(
         new GetDurableExecutionStateCommand({ DurableExecutionArn: executionArn, CheckpointToken: out.CheckpointToken }),

@@ -1,4 +1,4 @@
-import { CompletionConfig, Duration, MapError, withDurableExecution, type BatchResult, type DurableContext } from '../../runtime';
+import { CompletionConfig, Duration, MapError, SerdesError, withDurableExecution, type BatchResult, type DurableContext, type Serdes } from '../../runtime';
 import { InProcessDurableService } from '../../local/testing';
 import { childId, eventTypes, invocationOutcomes, operation, rootId } from './support';
 
@@ -77,6 +77,98 @@ describe('ctx.map', () => {
     const run = await svc.run('map-min');
     expect(run.result).toEqual({ reason: 'MIN_SUCCESSFUL_REACHED', results: [1, 2], total: 2 });
     expect(itemRuns).toBe(2);
+  });
+
+  it('replays a finished map from its summary in every later invocation: values, errors and names as first returned, no item run again', async () => {
+    let itemRuns = 0;
+    register('map-replays', async (_input, ctx) => {
+      const result = await ctx.map(['a', 'b', 'c', 'd'], async (_c, item) => {
+        itemRuns += 1;
+        if (item === 'c') throw new Error(`item ${item} is bad`);
+        return item === 'd' ? undefined : { item, at: [item.charCodeAt(0)] };
+      }, { completionConfig: { toleratedFailureCount: 1 } });
+      const seen = {
+        reason: result.completionReason,
+        all: result.all.map((i) => [i.index, i.name, i.status, i.result, i.error && [i.error.name, i.error.message]]),
+      };
+      await ctx.wait('first', Duration.seconds(5));
+      await ctx.wait('second', Duration.seconds(5));
+      return seen;
+    });
+    const run = await svc.run('map-replays');
+    const expected = {
+      reason: 'ALL_COMPLETED',
+      all: [
+        // JSON turns the undefined array members of the returned value into null.
+        [0, '0', 'SUCCEEDED', { item: 'a', at: [97] }, null],
+        [1, '1', 'SUCCEEDED', { item: 'b', at: [98] }, null],
+        [2, '2', 'FAILED', null, ['ChildContextError', 'item c is bad']],
+        [3, '3', 'SUCCEEDED', null, null],
+      ],
+    };
+    // The third invocation can only return what the replays of the map rebuilt.
+    expect(run.result).toEqual(expected);
+    expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:PENDING', 'returned:SUCCEEDED']);
+    expect(itemRuns).toBe(4);
+    const map = rootId(1);
+    // Each operation was recorded once: the replays added nothing but the waits.
+    expect(run.history.filter((e) => e.Id === map).map((e) => e.EventType)).toEqual(['ContextStarted', 'ContextSucceeded']);
+    ['ContextSucceeded', 'ContextSucceeded', 'ContextFailed', 'ContextSucceeded'].forEach((closed, index) => {
+      expect(run.history.filter((e) => e.Id === childId(map, index + 1)).map((e) => e.EventType)).toEqual(['ContextStarted', closed]);
+    });
+    expect(eventTypes(run, true).filter((type) => type.startsWith('Wait'))).toEqual(['WaitStarted', 'WaitSucceeded', 'WaitStarted', 'WaitSucceeded']);
+    expect(eventTypes(run, true)).toHaveLength(2 + 4 * 2 + 4);
+  });
+
+  it('reads item results back with an asynchronous item serdes on replay, giving it each item\'s own operation id', async () => {
+    const deserializedFor: string[] = [];
+    const tagged: Serdes<string> = {
+      serialize: async (value) => `<${value}>`,
+      deserialize: async (data, context) => {
+        deserializedFor.push(context.operationId);
+        return (data ?? '').slice(1, -1);
+      },
+    };
+    register('map-async-serdes', async (_input, ctx) => {
+      const result = await ctx.map(['x', 'y', 'z'], async (_c, item) => item.toUpperCase(), { itemSerdes: tagged });
+      await ctx.wait(Duration.seconds(1));
+      return result.getResults();
+    });
+    const run = await svc.run('map-async-serdes');
+    expect(run.result).toEqual(['X', 'Y', 'Z']);
+    expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:SUCCEEDED']);
+    const map = rootId(1);
+    const items = [1, 2, 3].map((n) => childId(map, n));
+    // First run: each item's context reads its own value back; then the batch result, and the replay.
+    expect(deserializedFor.slice(-3)).toEqual(items);
+    expect(deserializedFor.slice(-6, -3)).toEqual(items);
+  });
+
+  it('fails a replay whose item serdes cannot read a stored result with a SerdesError naming the item and its operation', async () => {
+    let replaying = false;
+    const fragile: Serdes<number> = {
+      serialize: (value) => String(value),
+      deserialize: (data) => {
+        if (replaying) throw new Error('format changed');
+        return Number(data);
+      },
+    };
+    register('map-bad-serdes', async (_input, ctx) => {
+      try {
+        const result = await ctx.map([1, 2], async (_c, item) => item * 2, { itemSerdes: fragile });
+        replaying = true;
+        await ctx.wait(Duration.seconds(1));
+        return result.getResults();
+      } catch (error) {
+        return { name: (error as Error).name, isSerdes: error instanceof SerdesError, message: (error as Error).message };
+      }
+    });
+    const run = await svc.run('map-bad-serdes');
+    expect(run.result).toEqual({
+      name: 'SerdesError',
+      isSerdes: true,
+      message: expect.stringContaining(`item #0 ("0") of map (unnamed) (operation ${childId(rootId(1), 1)}): format changed`),
+    });
   });
 
   it('supports FLAT nesting and a whole-result serdes', async () => {

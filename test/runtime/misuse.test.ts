@@ -31,6 +31,31 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(run.invocations).toHaveLength(1);
   });
 
+  it('a durable operation after an await inside a step is refused, also after earlier steps ran and finished', async () => {
+    svc.registerHandler(
+      'nested-later',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const first = await ctx.step('first', async () => 1);
+          const second = await ctx.step('second', async () => first + 1);
+          return ctx.step('outer', async () => {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            return ctx.step('inner', async () => second);
+          });
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('nested-later');
+    expect(run.status).toBe('FAILED');
+    expect(run.operations.filter((op) => op.Type === 'STEP').map((op) => [op.Name, op.Status])).toEqual([
+      ['first', 'SUCCEEDED'],
+      ['second', 'SUCCEEDED'],
+      ['outer', 'FAILED'],
+    ]);
+    expect(run.operations.find((op) => op.Name === 'outer')?.StepDetails?.Error?.ErrorType).toBe('DurableOperationInStepError');
+  });
+
   it('a child context used after its function returned fails the execution on the first run, naming the context', async () => {
     let caught: unknown;
     svc.registerHandler(
@@ -120,6 +145,7 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.invocations.length).toBeGreaterThan(1);
     expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^step "forgotten" was started but never awaited/)]);
+    expect(warnings[0].data).toEqual({ operationId: run.operations.find((op) => op.Name === 'forgotten')?.Id });
   });
 
   it.each([
@@ -161,6 +187,31 @@ describe('misuse fails at once, with an error that names it', () => {
     expect(error?.ErrorType).toBe('SerdesError');
     expect(error?.ErrorMessage).toMatch(pattern);
     expect(error?.ErrorMessage).toMatch(/custom serdes/);
+  });
+
+  it.each([
+    ['synchronously', (value: number) => value as unknown as string],
+    ['asynchronously', async (value: number) => value as unknown as string],
+  ])('a serdes that returns no string %s fails the step and the child context with a SerdesError naming the operation', async (_how, serialize) => {
+    const serdes = { serialize, deserialize: (data: string | undefined) => Number(data) };
+    svc.registerHandler(
+      'not-a-string',
+      withDurableExecution(
+        async (_input, ctx) => {
+          const errors: string[] = [];
+          await ctx.step('s', async () => 1, { serdes }).catch((error: Error) => errors.push(`${error.name}: ${error.message}`));
+          await ctx.runInChildContext('c', async () => 2, { serdes }).catch((error: Error) => errors.push(`${error.name}: ${error.message}`));
+          return errors;
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('not-a-string');
+    const ids = ['s', 'c'].map((name) => run.operations.find((op) => op.Name === name)?.Id);
+    expect(run.result).toEqual([
+      expect.stringMatching(new RegExp(`^StepError: .*step "s" \\(operation ${ids[0]}\\) returned a number from serialize`)),
+      expect.stringMatching(new RegExp(`^ChildContextError: .*child context "c" \\(operation ${ids[1]}\\) returned a number from serialize`)),
+    ]);
   });
 
   it('a custom serdes carries a Map through', async () => {

@@ -84,6 +84,18 @@ describe('ClientToken idempotency', () => {
     expect(core.checkpoint({ DurableExecutionArn: d.arn, CheckpointToken: seed, Updates: [reordered], ClientToken: 'client-1' })).toEqual(first);
   });
 
+  it('compares a repeat with the request as it was sent, whatever its objects became afterwards', () => {
+    const { core } = makeCore();
+    const d = begin(core);
+    const seed = d.token;
+    const updates = [step('a', 'SUCCEED', { Payload: '1' })];
+    const first = d.cp(updates, 'client-1');
+    (updates[0] as { Payload?: string }).Payload = '2';
+    const repeat = (payload: string) => core.checkpoint({ DurableExecutionArn: d.arn, CheckpointToken: seed, Updates: [step('a', 'SUCCEED', { Payload: payload })], ClientToken: 'client-1' });
+    expect(repeat('1')).toEqual(first);
+    expect(serviceError(() => repeat('2')).message).toMatch(/already used with different parameters/);
+  });
+
   it('a forged checkpoint token with a known ClientToken gets "Invalid checkpoint token", not a usable token', () => {
     const { core } = makeCore();
     const d = begin(core);

@@ -175,3 +175,60 @@ describe('a batch decided again by a replay after an invocation error', () => {
     });
   });
 });
+
+describe('a branch that reaches new work in the tick its batch is decided without it', () => {
+  let svc: InProcessDurableService;
+  afterEach(() => svc.close());
+
+  it.each([
+    ['parallel', 'NESTED'],
+    ['parallel', 'FLAT'],
+    ['map', 'NESTED'],
+    ['map', 'FLAT'],
+  ] as const)('%s %s: starts nothing new before its abort, and is STARTED', async (kind, nesting) => {
+    svc = new InProcessDurableService();
+    let lateRuns = 0;
+    let bRecorded!: () => void;
+    const bDone = new Promise<void>((resolve) => {
+      bRecorded = resolve;
+    });
+    const branches: Record<string, (c: DurableContext) => Promise<string>> = {
+      a: (c) => c.step('sa', async () => 'a'),
+      b: async (c) => {
+        const b = await c.step('sb', async () => 'b');
+        bRecorded();
+        return b;
+      },
+      // Reaches its next step a few promise turns after `b` settles and decides the batch: after the
+      // decision, before the end of the tick, when the branch is aborted.
+      slow: async (c) => {
+        await bDone;
+        for (let turn = 0; turn < 100; turn += 1) await null;
+        return c.step('late', async () => {
+          lateRuns += 1;
+          return 'late';
+        });
+      },
+    };
+    const names = Object.keys(branches);
+    svc.registerHandler(
+      'batch',
+      withDurableExecution(
+        async (_input: unknown, ctx: DurableContext) => {
+          const completionConfig = { minSuccessful: 2 };
+          const result =
+            kind === 'parallel'
+              ? await ctx.parallel('batch', names.map((name) => ({ name, func: branches[name] })), { nesting, completionConfig })
+              : await ctx.map('batch', names, async (c, name) => branches[name](c), { nesting, completionConfig, itemNamer: (name) => name });
+          return result.all.map((item) => `${item.name}:${item.status}`);
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('batch');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toEqual(['a:SUCCEEDED', 'b:SUCCEEDED', 'slow:STARTED']);
+    expect(lateRuns).toBe(0);
+    expect(run.operations.filter((op) => op.Name === 'late')).toEqual([]);
+  });
+});

@@ -232,3 +232,62 @@ describe('a branch that reaches new work in the tick its batch is decided withou
     expect(run.operations.filter((op) => op.Name === 'late')).toEqual([]);
   });
 });
+
+describe('a batch decided again by a replay, its abandoned branch nesting the work', () => {
+  let svc: InProcessDurableService;
+  afterEach(() => svc.close());
+
+  type Inner = 'child context' | 'nested parallel' | 'nested map';
+
+  /** `slow` reaches its wait and `late` step through a child context or a nested batch. */
+  const slowThrough = (inner: Inner, nesting: Nesting, late: () => Promise<string>) => async (c: DurableContext) => {
+    const body = async (cc: DurableContext) => {
+      await cc.wait('short', Duration.seconds(1));
+      return cc.step('late', late);
+    };
+    if (inner === 'child context') return c.runInChildContext('inner', body);
+    if (inner === 'nested parallel') return (await c.parallel('inner', [body], { nesting })).getResults()[0];
+    return (await c.map('inner', [0], async (cc) => body(cc), { nesting })).getResults()[0];
+  };
+
+  it.each([
+    ['child context', 'NESTED'],
+    ['child context', 'FLAT'],
+    ['nested parallel', 'NESTED'],
+    ['nested parallel', 'FLAT'],
+    ['nested map', 'NESTED'],
+    ['nested map', 'FLAT'],
+  ] as const)('through a %s (%s): the step after the finished wait never runs', async (inner, nesting) => {
+    svc = new InProcessDurableService({
+      faults: [{ operation: 'CheckpointDurableExecution', fault: 'server-error', times: 3, when: (call) => 'Updates' in call.input && closesBatch(call.input.Updates ?? []) }],
+    });
+    let lateRuns = 0;
+    const late = async () => {
+      lateRuns += 1;
+      return 'late';
+    };
+    const branches = [
+      { name: 'a', func: (c: DurableContext) => c.step('sa', async () => 'a') },
+      { name: 'b', func: (c: DurableContext) => c.step('sb', async () => 'b') },
+      { name: 'slow', func: slowThrough(inner, nesting, late) },
+    ];
+    svc.registerHandler(
+      'batch',
+      withDurableExecution(
+        async (_input: unknown, ctx: DurableContext) => {
+          const result = await ctx.parallel('batch', branches, { nesting, completionConfig: { minSuccessful: 2 } });
+          await ctx.wait('after', Duration.seconds(1));
+          return result.all.map((item) => `${item.name}:${item.status}`);
+        },
+        { client: svc.client },
+      ),
+    );
+    const run = await svc.run('batch');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toEqual(['a:SUCCEEDED', 'b:SUCCEEDED', 'slow:STARTED']);
+    expect(invocationOutcomes(run)).toEqual(['error', 'returned:PENDING', 'returned:SUCCEEDED']);
+    expect(lateRuns).toBe(0);
+    expect(run.operations.filter((op) => op.Name === 'late')).toEqual([]);
+    expect(run.operations.find((op) => op.Name === 'short')).toMatchObject({ Status: 'SUCCEEDED' });
+  });
+});

@@ -1,8 +1,9 @@
 import type { Operation, OperationUpdate } from '@aws-sdk/client-lambda';
-import { unboundedSignal } from '../context/abort';
+import { abandon, branchSignal, type BatchGate } from '../context/new-work-gate';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
   abortedBeforeFinishing,
+  beforeStarting,
   checkpoint,
   checkpointWithoutWaiting,
   describeOperation,
@@ -65,6 +66,7 @@ class BatchRun<T> {
   private readonly identity: OperationIdentity;
   private readonly batchContext: DurableContextImpl;
   private readonly subject: SerdesSubject;
+  private readonly gate: BatchGate = { replaying: undefined };
 
   constructor(
     private readonly ctx: DurableContextImpl,
@@ -91,9 +93,32 @@ class BatchRun<T> {
     throwIfAborted(this.ctx, this.what);
     const recorded = recordedOperation(this.ctx, this.identity, this.position);
     if (recorded?.Status === 'SUCCEEDED' || recorded?.Status === 'FAILED') return this.replayCompleted(recorded);
-    if (!recorded) checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
+    if (!recorded) {
+      const gate = beforeStarting(this.ctx, this.what);
+      if (gate) await gate;
+      checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
+    } else {
+      this.holdNewWorkWhileReplaying();
+    }
     const { reason, records } = await this.dispatch();
     return this.close(reason, records);
+  }
+
+  /**
+   * A STARTED batch replays: what its branches recorded decided it, or not, before anything they
+   * do now. A branch reaching new work (its wait has ended since) waits until the recorded outcomes
+   * have replayed — they do within the tick, in promise turns — and the completion policy has seen
+   * them; then the work starts, or the branch is given up with the batch decided without it.
+   */
+  private holdNewWorkWhileReplaying(): void {
+    const endWork = this.ctx.runtime.suspension.beginWork();
+    this.gate.replaying = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        this.gate.replaying = undefined;
+        endWork();
+        resolve();
+      });
+    });
   }
 
   private branchId(index: number): string {
@@ -133,9 +158,12 @@ class BatchRun<T> {
     const abortAtEndOfTick = () => {
       if (abortScheduled) return;
       abortScheduled = true;
+      // Until then the branches still running may finish what they started, not start more.
+      const abandoned = [...controllers.values()];
+      for (const controller of abandoned) abandon(controller.signal);
       const endWork = this.ctx.runtime.suspension.beginWork();
       setImmediate(() => {
-        abortAll();
+        for (const controller of abandoned) controller.abort();
         endWork();
       });
     };
@@ -154,7 +182,7 @@ class BatchRun<T> {
         };
         const launch = (index: number) => {
           const controller = new AbortController();
-          unboundedSignal(controller);
+          branchSignal(controller, parentSignal, this.gate);
           controllers.set(index, controller);
           inFlight += 1;
           this.runBranch(index, controller.signal)

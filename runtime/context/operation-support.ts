@@ -2,6 +2,7 @@ import type { Operation, OperationType, OperationUpdate } from '@aws-sdk/client-
 import { NonDeterministicError, OperationAbortedError, type NonDeterminismDetails } from '../errors';
 import type { InvocationRuntime } from '../invocation/runtime';
 import type { ContextScope } from './context-scope';
+import { beforeNewWork } from './new-work-gate';
 
 /** What an operation needs from the context it runs in. */
 export interface OperationHost {
@@ -118,6 +119,16 @@ export function throwIfAborted(host: OperationHost, what: string): void {
   if (host.scope.signal.aborted) {
     throw new OperationAbortedError(`${what} was not started: ${host.scope.description} was aborted (its result is no longer needed).`);
   }
+}
+
+/**
+ * Asks the context whether an operation may start new work now (see `new-work-gate.ts`): undefined
+ * when it may (no promise turn is spent); otherwise a promise to await first, which rejects with
+ * {@link OperationAbortedError} when the batch gave the branch up instead.
+ */
+export function beforeStarting(host: OperationHost, what: string): Promise<void> | undefined {
+  const { signal, description } = host.scope;
+  return beforeNewWork(signal, () => new OperationAbortedError(`${what} was not started: ${description} was aborted (its result is no longer needed).`));
 }
 
 /**

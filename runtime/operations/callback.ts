@@ -1,6 +1,7 @@
 import type { Operation } from '@aws-sdk/client-lambda';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  beforeStarting,
   checkpoint,
   describeOperation,
   operationIdentity,
@@ -33,6 +34,8 @@ export async function createCallback<T>(ctx: DurableContextImpl, name: string | 
   const identity = operationIdentity(id, ctx.scope.parentId, 'CALLBACK', 'Callback', name);
   let operation = recordedOperation(ctx, identity, position);
   if (!operation) {
+    const gate = beforeStarting(ctx, what);
+    if (gate) await gate;
     await checkpoint(ctx, { ...identity, Action: 'START', CallbackOptions: options }, what);
     operation = ctx.runtime.state.get(id);
   }

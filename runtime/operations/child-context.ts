@@ -1,6 +1,7 @@
 import type { DurableContextImpl } from '../context/durable-context';
 import {
   abortedBeforeFinishing,
+  beforeStarting,
   checkpoint,
   checkpointWithoutWaiting,
   describeOperation,
@@ -110,7 +111,11 @@ export async function runContextOperation<T>(parent: DurableContextImpl, op: Con
     throw typedErrorFrom(op.errorClass, recorded.ContextDetails?.Error);
   }
   const host = { runtime: parent.runtime, scope: child.scope };
-  if (!recorded) checkpoint(host, { ...identity, Action: 'START' }, op.what).catch(() => undefined);
+  if (!recorded) {
+    const gate = beforeStarting(parent, op.what);
+    if (gate) await gate;
+    checkpoint(host, { ...identity, Action: 'START' }, op.what).catch(() => undefined);
+  }
 
   let value: T;
   try {

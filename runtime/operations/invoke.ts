@@ -1,6 +1,7 @@
 import type { Operation } from '@aws-sdk/client-lambda';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  beforeStarting,
   checkpoint,
   describeOperation,
   operationIdentity,
@@ -42,6 +43,8 @@ export async function runInvoke<TInput, TOutput>(
   const recorded = recordedOperation(ctx, identity, position);
   if (recorded) ctx.runtime.replayTrace?.invoke(id, functionName);
   if (!recorded) {
+    const gate = beforeStarting(ctx, what);
+    if (gate) await gate;
     const payload = input === undefined ? undefined : await serializeValue(config.payloadSerdes ?? Serdes.json<TInput>(), input, subject);
     const size = payloadBytes(payload);
     if (size > MAX_OPERATION_PAYLOAD_BYTES) {

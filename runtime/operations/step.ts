@@ -1,6 +1,7 @@
 import type { Operation } from '@aws-sdk/client-lambda';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  beforeStarting,
   checkpoint,
   describeOperation,
   epochMs,
@@ -129,6 +130,8 @@ class StepRun<T> {
     // recorded: the function must not run here, where its side effects would be lost or, in a
     // sandbox thawed for a later invocation, doubled. The step stays pending with the invocation.
     if (runtime.termination.terminated) return new Promise<T>(() => undefined);
+    const gate = beforeStarting(this.ctx, this.what);
+    if (gate) return gate.then(() => this.attempt(attempt, sendStart));
     const endWork = runtime.suspension.beginWork();
     try {
       if (sendStart) {

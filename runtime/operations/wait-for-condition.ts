@@ -1,6 +1,7 @@
 import type { Operation } from '@aws-sdk/client-lambda';
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  beforeStarting,
   checkpoint,
   describeOperation,
   operationIdentity,
@@ -106,6 +107,8 @@ class ConditionRun<T> {
   private async poll(state: T, attempt: number): Promise<T> {
     const { runtime, scope } = this.ctx;
     if (runtime.termination.terminated) return new Promise<T>(() => undefined);
+    const gate = beforeStarting(this.ctx, this.what);
+    if (gate) return gate.then(() => this.poll(state, attempt));
     const endWork = runtime.suspension.beginWork();
     try {
       checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);

@@ -1,5 +1,6 @@
 import type { DurableContextImpl } from '../context/durable-context';
 import {
+  beforeStarting,
   checkpoint,
   describeOperation,
   epochMs,
@@ -26,6 +27,8 @@ export async function runWait(ctx: DurableContextImpl, name: string | undefined,
   const recorded = recordedOperation(ctx, identity, position);
   let expectedEnd: number | undefined;
   if (!recorded) {
+    const gate = beforeStarting(ctx, what);
+    if (gate) await gate;
     expectedEnd = Date.now() + seconds * 1000;
     checkpoint(ctx, { ...identity, Action: 'START', WaitOptions: { WaitSeconds: seconds } }, what).catch(() => undefined);
   }

@@ -64,7 +64,7 @@ export async function measureTestLoop(buildDir: string, rounds: number, progress
     });
     drivers[mode] = outfile;
   }
-  const handlers = await bundleWorkload('bench/test-loop/ours-handlers.ts', path.join(buildDir, 'test-loop-ours-handlers.js'), 'bundled');
+  const handlers = await bundleWorkload('bench/test-loop/ours-handlers.ts', path.join(buildDir, 'test-loop-ours-handlers.js'), 'bundled-esm');
   const reports: Record<TestLoopMode, TestLoopReport[]> = { ours: [], official: [], 'ours-http': [] };
   for (let round = 0; round < rounds; round++) {
     const order = TEST_LOOP_MODES.map((_, i) => TEST_LOOP_MODES[(i + round) % TEST_LOOP_MODES.length]);

@@ -8,19 +8,15 @@
 import type { Operation } from '@aws-sdk/client-lambda';
 import {
   Duration,
-  MapError,
-  ParallelError,
   RetryPresets,
   withDurableExecution,
-  type BatchResult,
   type CompletionConfig,
   type DurableContext,
 } from '../../runtime';
 import { InProcessDurableService, type RunResult } from '../../local/testing';
+import { batchThenWait, type Kind, type Nesting } from './batch-support';
 import { childId, invocationOutcomes, operation, rootId } from './support';
 
-type Nesting = 'NESTED' | 'FLAT';
-type Kind = 'parallel' | 'map';
 /** How the branch that is still running when the batch is decided waits on the service. */
 type Slow = 'wait' | 'callback' | 'retry';
 
@@ -92,35 +88,10 @@ describe('a batch decided while a branch waits on the service', () => {
       },
       slow: slowBranch,
     };
-    const names = Object.keys(branches);
     const name = `${kind}-${nesting}-${slow}${decideLater ? '-later' : ''}`;
     svc.registerHandler(
       name,
-      withDurableExecution(
-        async (_input: unknown, ctx: DurableContext) => {
-          let result: BatchResult<string>;
-          let rejected: string | undefined;
-          try {
-            result =
-              kind === 'parallel'
-                ? await ctx.parallel('batch', names.map((branch) => ({ name: branch, func: branches[branch] })), { nesting, completionConfig })
-                : await ctx.map('batch', names, async (c, branch) => branches[branch](c), { nesting, completionConfig, itemNamer: (branch) => branch });
-          } catch (error) {
-            if (!(error instanceof ParallelError || error instanceof MapError)) throw error;
-            result = error.result as BatchResult<string>;
-            rejected = error.name;
-          }
-          await ctx.wait('after', Duration.seconds(1));
-          return {
-            rejected,
-            reason: result.completionReason,
-            statuses: result.all.map((item) => `${item.name}:${item.status}`),
-            results: result.getResults(),
-            errors: result.getErrors().map((error) => error.message),
-          };
-        },
-        { client: svc.client },
-      ),
+      withDurableExecution(batchThenWait(kind, nesting, completionConfig, branches), { client: svc.client }),
     );
     const run = await svc.run(name);
     return { run, lateRuns };

@@ -7,12 +7,11 @@
  * parallel and map, alike.
  */
 import type { Operation, OperationUpdate } from '@aws-sdk/client-lambda';
-import { Duration, MapError, ParallelError, RetryPresets, withDurableExecution, type BatchResult, type CompletionConfig, type DurableContext } from '../../runtime';
+import { Duration, RetryPresets, withDurableExecution, type CompletionConfig, type DurableContext } from '../../runtime';
 import { InProcessDurableService, type RunResult } from '../../local/testing';
+import { batchThenWait, type Kind, type Nesting } from './batch-support';
 import { childId, invocationOutcomes, operation, rootId, updatesOf } from './support';
 
-type Nesting = 'NESTED' | 'FLAT';
-type Kind = 'parallel' | 'map';
 
 const batchId = rootId(1);
 const branchId = (index: number) => childId(batchId, index + 1);
@@ -55,34 +54,9 @@ describe('a batch decided again by a replay after an invocation error', () => {
         });
       },
     };
-    const names = Object.keys(branches);
     svc.registerHandler(
       'batch',
-      withDurableExecution(
-        async (_input: unknown, ctx: DurableContext) => {
-          let result: BatchResult<string>;
-          let rejected: string | undefined;
-          try {
-            result =
-              kind === 'parallel'
-                ? await ctx.parallel('batch', names.map((name) => ({ name, func: branches[name] })), { nesting, completionConfig })
-                : await ctx.map('batch', names, async (c, name) => branches[name](c), { nesting, completionConfig, itemNamer: (name) => name });
-          } catch (error) {
-            if (!(error instanceof ParallelError || error instanceof MapError)) throw error;
-            result = error.result as BatchResult<string>;
-            rejected = error.name;
-          }
-          await ctx.wait('after', Duration.seconds(1));
-          return {
-            rejected,
-            reason: result.completionReason,
-            statuses: result.all.map((item) => `${item.name}:${item.status}`),
-            results: result.getResults(),
-            errors: result.getErrors().map((error) => error.message),
-          };
-        },
-        { client: svc.client },
-      ),
+      withDurableExecution(batchThenWait(kind, nesting, completionConfig, branches), { client: svc.client }),
     );
     const run = await svc.run('batch');
     return { run, lateRuns: () => lateRuns };

@@ -2,7 +2,8 @@
  * `npm run bench`: runs every workload on this package's runtime and on the official AWS runtime
  * (`@aws/durable-execution-sdk-js`), in one run, on the local durable-execution service with its
  * virtual clock, then prints a markdown table (ours, official, ratio) and writes the raw numbers
- * to `bench/results/<date>-<machine>.json` (and the table next to it as `.md`).
+ * to `bench/results/<date>-<machine>.json` (and the table next to it as `.md`; a later run of the
+ * same day gets `-b`, `-c`, …).
  *
  * Both runtimes run the same workflows, bundled by the same esbuild call, against the same service,
  * each execution in a fresh function process; executions of the two runtimes alternate so that a
@@ -28,6 +29,7 @@ import { bundleWorkload } from './harness/bundle';
 import { measureStartup, StartupFigures } from './harness/cold-start';
 import { ExecutionFigures, runExecution } from './harness/execution';
 import { describeMachine, machineSlug } from './harness/machine';
+import { freeResultsFile } from './harness/results-file';
 import { bytesFloor } from './harness/bytes-floor';
 import { protocolMinimum } from './harness/protocol-minimum';
 import { BenchmarkResults, formatTable, summarizeRuntime, WorkloadResult } from './harness/report';
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
   if (options.only === undefined || options.only.has('viewer')) process.stdout.write(await formatViewerBench(progress));
   progress(`bench: done in ${results.durationSeconds} s; load at end ${results.loadAverageAtEnd.join(' ')}`);
   if (options.write) {
-    const file = options.out ?? path.join(__dirname, 'results', `${startedAt.toISOString().slice(0, 10)}-${machineSlug(machine)}.json`);
+    const file = options.out ?? freeResultsFile(path.join(__dirname, 'results'), `${startedAt.toISOString().slice(0, 10)}-${machineSlug(machine)}`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     fs.writeFileSync(file.replace(/\.json$/, '.md'), `${describeRun(results)}\n\n${table}\n`);

@@ -4,31 +4,12 @@
  * sends for each sequential workload shape are the floor plus a ClientToken per call plus, to the
  * byte, what its decimal call-path ids add over the shortest possible ids. Counts, not timings.
  */
-import { Duration, withDurableExecution, type DurableContext } from '../../runtime';
+import { withDurableExecution } from '../../runtime';
 import { InProcessDurableService, type RunResult } from '../../local/testing';
 import { bytesFloor, CLIENT_TOKEN_FIELD_BYTES, envelopeBytes, shortestIdLength } from '../../bench/harness/bytes-floor';
 import type { Workload } from '../../bench/workloads/catalog';
-import { valueOf, type ReplayInput, type StepsInput, type WaitsInput } from '../../bench/workloads/inputs';
+import { workflows } from './workflows';
 
-type Workflow = (input: never, ctx: DurableContext) => Promise<unknown>;
-
-const workflows: Record<string, Workflow> = {
-  steps: async (input: StepsInput, ctx) => {
-    const out: number[] = [];
-    for (let i = 0; i < input.steps; i++) out.push(await ctx.step(`s${i}`, async () => valueOf(i)));
-    return out;
-  },
-  replay: async (input: ReplayInput, ctx) => {
-    let sum = 0;
-    for (let i = 0; i < input.steps; i++) sum += await ctx.step(`s${i}`, async () => valueOf(i));
-    for (let i = 0; i < input.waits; i++) await ctx.wait(`pause${i}`, Duration.seconds(input.waitSeconds));
-    return sum;
-  },
-  waits: async (input: WaitsInput, ctx) => {
-    for (let i = 0; i < input.waits; i++) await ctx.wait(`w${i}`, Duration.seconds(input.waitSeconds));
-    return input.waits;
-  },
-};
 
 const shapes: Array<Pick<Workload, 'id' | 'entry' | 'input'>> = [
   { id: 'steps-80', entry: 'steps', input: { steps: 80 } },

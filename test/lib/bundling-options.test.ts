@@ -14,7 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DurableFunction, DurableFunctionValidationError, type DurableFunctionProps } from '../../lib';
 import { LocalDurableService, silentLogger } from '../../local';
-import { fixture, functionAssetDir, logicalIdOf, newApp, newStack, removeOutdirs, tempOutdir } from './support';
+import { fixture, functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs, tempOutdir } from './support';
 
 afterAll(removeOutdirs);
 
@@ -23,17 +23,6 @@ export async function handler(input: { name: string }, ctx: any) {
   return ctx.step('greet', async () => 'hello ' + input.name);
 }
 `;
-
-/** A fresh project folder (package.json plus `files`), outside the repository. */
-function project(files: Record<string, string>): string {
-  const dir = tempOutdir();
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 interface Synthesized {
   readonly template: Template;

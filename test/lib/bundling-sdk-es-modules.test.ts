@@ -11,20 +11,9 @@ import type { Metafile } from 'esbuild';
 import { DurableFunction, type DurableFunctionProps } from '../../lib';
 import { awsSdkEsModuleAliases } from '../../lib/private/aws-sdk-es-modules';
 import { LocalDurableService, silentLogger } from '../../local';
-import { functionAssetDir, logicalIdOf, newApp, newStack, removeOutdirs, tempOutdir } from './support';
+import { functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs } from './support';
 
 afterAll(removeOutdirs);
-
-/** A fresh project folder (package.json plus `files`), outside the repository. */
-function project(files: Record<string, string>): string {
-  const dir = tempOutdir();
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
 
 /** Synthesizes one function with bundling; returns its bundle file and its metafile's inputs. */
 function synthOne(props: DurableFunctionProps): { bundle: string; inputs: string[]; annotations: Annotations } {

@@ -17,6 +17,18 @@ export function tempOutdir(): string {
   return dir;
 }
 
+/** A fresh project folder (package.json plus `files`), outside the repository,
+ * removed by {@link removeOutdirs}. */
+export function project(files: Record<string, string>): string {
+  const dir = tempOutdir();
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
 /** Removes every directory {@link tempOutdir} handed out (call from `afterAll`). */
 export function removeOutdirs(): void {
   for (const dir of outdirs.splice(0)) {

@@ -141,7 +141,7 @@ class StepRun<T> {
       }
       if (runtime.termination.terminated) return new Promise<T>(() => undefined);
       // Not awaited: the attempt's work ends here (finally), so the invocation can suspend.
-      if (runtime.replayOnly) return this.holdForReplay();
+      if (runtime.replayOnly) return holdForReplay(this.ctx);
       // Aborted while the START was being recorded: the attempt is not run (its START stands, so a
       // later replay sees an interrupted attempt, as for any at-most-once attempt that never ended).
       throwIfAborted(this.ctx, this.what);
@@ -165,17 +165,6 @@ class StepRun<T> {
     } finally {
       endWork();
     }
-  }
-
-  /**
-   * Replay-only invocation (the replay gate): the function must not run. Its START, if this
-   * attempt sends one, is already queued, so the gate sees the operation; the step then waits on
-   * the service for good, which lets the rest of the workflow replay as far as it can before the
-   * invocation suspends.
-   */
-  private holdForReplay(): Promise<T> {
-    this.ctx.runtime.suspension.addServiceWait(undefined);
-    return new Promise<T>(() => undefined);
   }
 
   private async recordSuccess(value: T): Promise<T> {
@@ -268,4 +257,15 @@ export function waitForStepRetry(ctx: DurableContextImpl, id: string, localDue: 
     (operation) => localDue ?? epochMs(operation?.StepDetails?.NextAttemptTimestamp),
     what,
   );
+}
+
+/**
+ * Replay-only invocation (the replay gate): a step's function or a waitForCondition check must
+ * not run. The attempt's START, if it sends one, is already queued, so the gate sees the
+ * operation; the operation then waits on the service for good, which lets the rest of the workflow
+ * replay as far as it can before the invocation suspends.
+ */
+export function holdForReplay<T>(ctx: DurableContextImpl): Promise<T> {
+  ctx.runtime.suspension.addServiceWait(undefined);
+  return new Promise<T>(() => undefined);
 }

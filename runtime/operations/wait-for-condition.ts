@@ -12,7 +12,7 @@ import {
 } from '../context/operation-support';
 import { AttemptContext } from '../context/attempt-context';
 import { runInsideStep } from '../context/step-scope';
-import { failStepOperation, waitForStepRetry } from './step';
+import { failStepOperation, holdForReplay, waitForStepRetry } from './step';
 import { toDelaySeconds, toWholeSeconds, type Duration } from '../duration';
 import { typedErrorFrom } from '../error-object';
 import { OperationAbortedError, SerdesError, ValidationError, WaitForConditionError } from '../errors';
@@ -112,12 +112,7 @@ class ConditionRun<T> {
     const endWork = runtime.suspension.beginWork();
     try {
       checkpoint(this.ctx, { ...this.identity, Action: 'START' }, this.what).catch(() => undefined);
-      // Replay-only invocation (the replay gate): the check must not run; the operation waits on
-      // the service for good, so the rest of the workflow replays before the invocation suspends.
-      if (runtime.replayOnly) {
-        runtime.suspension.addServiceWait(undefined);
-        return new Promise<T>(() => undefined);
-      }
+      if (runtime.replayOnly) return holdForReplay(this.ctx);
       const stepContext = new AttemptContext(runtime, this.id, this.name, attempt, scope.signal);
       let next: T;
       let decision: { continue: boolean; delaySeconds: number };

@@ -185,7 +185,7 @@ async function runWorkload(
   progress(`${workload.id}: ${workload.title}, ${repetitions} execution(s) per runtime; protocol minimum ${minimum.calls} checkpoint calls (${minimum.derivation})`);
   const floor = bytesFloor(workload);
   if (floor !== undefined) {
-    progress(`${workload.id}: bytes floor ${floor.bytes.toLocaleString('en-US')} B, ${floor.withClientToken.toLocaleString('en-US')} B with a ClientToken (${floor.derivation})`);
+    progress(`${workload.id}: bytes floor ${floor.bytes.toLocaleString('en-US')} B (${floor.derivation})`);
   }
   const bundles = {} as Record<RuntimeName, string>;
   for (const runtime of RUNTIMES) {

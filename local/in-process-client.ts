@@ -32,6 +32,18 @@ import { CoreServiceError, type DurableServiceCoreApi, type ServiceErrorName } f
 import { deepCopy } from './core/clone';
 import { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan } from './faults';
 
+/**
+ * Name of the build step the runtime adds to a checkpoint command to send it without a ClientToken
+ * (runtime/invocation/client-token.ts, `withoutClientToken`). This client runs no middleware, so it
+ * applies that step's effect itself.
+ */
+export const OMIT_CLIENT_TOKEN_STEP = 'cdkDurableOmitClientToken';
+
+function omitsClientToken(command: unknown): boolean {
+  const stack = (command as { middlewareStack?: { identify?: () => string[] } }).middlewareStack;
+  return typeof stack?.identify === 'function' && stack.identify().some((entry) => entry.split(' - ')[0] === OMIT_CLIENT_TOKEN_STEP);
+}
+
 /** The durable commands the client handles, by command name (class name without `Command`). */
 export const SUPPORTED_COMMANDS = [
   'CheckpointDurableExecution',
@@ -301,7 +313,10 @@ export function createInProcessLambdaClient(core: DurableServiceCoreApi, options
       throw new TypeError(`The in-process Lambda client does not handle ${ctor}; it handles ${SUPPORTED_COMMANDS.map((c) => `${c}Command`).join(', ')}.`);
     }
     const input = deepCopy(((command as { input?: unknown }).input ?? {}) as Record<string, unknown>);
-    if (CLIENT_TOKEN_COMMANDS.has(name) && input.ClientToken === undefined) {
+    if (omitsClientToken(command)) {
+      // What the SDK sends for a command carrying the runtime's build step that takes the member out of the body.
+      delete input.ClientToken;
+    } else if (CLIENT_TOKEN_COMMANDS.has(name) && input.ClientToken === undefined) {
       // The SDK fills the idempotency token once per send; its retries reuse it.
       input.ClientToken = randomUUID();
     }

@@ -182,7 +182,7 @@ export class NotDurableInvocationError extends DurableError {}
 export type CheckpointFailureKind =
   /** 429, 5xx or a network error: the invocation throws and the service invokes again. */
   | 'retryable'
-  /** "Invalid checkpoint token": a newer invocation superseded this one; throw, never FAILED. */
+  /** "Invalid checkpoint token": a newer invocation superseded this one, or a retried call had already been applied; throw, never FAILED. */
   | 'stale-token'
   /** Any other 4xx: the execution fails with this error. */
   | 'terminal';

@@ -17,9 +17,9 @@
  *   operations and history events would lose them;
  * - B4 a step's `SUCCEED` carries its result as `Payload` (replay must find it), a wait's `START`
  *   its `WaitOptions`; a result that fits the handler output is returned there, not checkpointed;
- * - B5 `ClientToken` is optional (§3.1): the floor has none. {@link BytesFloor.withClientToken}
- *   adds this runtime's 12-character ClientToken to every call, the cheapest body that keeps an
- *   SDK retry after a lost response idempotent.
+ * - B5 `ClientToken` is optional (§3.1): the floor has none. Without it an SDK retry after a
+ *   lost response ends the invocation, and the service's next invocation replays the call's
+ *   updates (runtime/invocation/client-token.ts); nothing is lost or applied twice.
  * JSON has no whitespace, and key order does not change the size.
  *
  * @example
@@ -27,24 +27,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { newCheckpointToken } from '../../local/core/tokens';
-import { CLIENT_TOKEN_LENGTH } from '../../runtime/invocation/client-token';
 import type { Workload } from '../workloads/catalog';
 import { valueOf, type ReplayInput, type StepsInput, type WaitsInput } from '../workloads/inputs';
 
 /** The floor for one workload and the reasoning behind it. */
 export interface BytesFloor {
-  /** Fewest request-body bytes, without ClientToken (B1–B5). */
+  /** Fewest request-body bytes (B1–B5). */
   readonly bytes: number;
-  /** The same bodies, each with a ClientToken of this runtime's length. */
-  readonly withClientToken: number;
   /** Checkpoint calls the floor counts (the protocol minimum). */
   readonly calls: number;
   /** One line: what the bytes are made of. */
   readonly derivation: string;
 }
-
-/** Size of `,"ClientToken":"<12 characters>"` in a body. */
-export const CLIENT_TOKEN_FIELD_BYTES = ',"ClientToken":""'.length + CLIENT_TOKEN_LENGTH;
 
 const ID_ALPHABET = 64;
 
@@ -85,7 +79,7 @@ function waitUpdateBytes(name: string, n: number, seconds: number): number {
 }
 
 function floor(bytes: number, calls: number, derivation: string): BytesFloor {
-  return { bytes, calls, withClientToken: bytes + calls * CLIENT_TOKEN_FIELD_BYTES, derivation };
+  return { bytes, calls, derivation };
 }
 
 /**

@@ -142,7 +142,7 @@ export function formatTable(
       ours: o.requestBodyBytes.median,
       official: a.requestBodyBytes.median,
       format: kib,
-      minimum: w.bytesFloor === undefined ? undefined : `${kib(w.bytesFloor.bytes)}; ${kib(w.bytesFloor.withClientToken)} with a ClientToken`,
+      minimum: w.bytesFloor === undefined ? undefined : kib(w.bytesFloor.bytes),
     });
     rows.push({ workload: '', figure: 'peak RSS of the function process', ours: o.peakRssKb.median, official: a.peakRssKb.median, format: mib });
     rows.push({ workload: '', figure: 'invocations', ours: o.invocations.median, official: a.invocations.median, format: integer });

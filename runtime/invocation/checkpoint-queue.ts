@@ -7,7 +7,7 @@ import {
 import { fitErrorUpdate } from '../error-object';
 import type { ExecutionState } from './execution-state';
 import { loadPages } from './state-loader';
-import { CLIENT_TOKEN_LENGTH, clientTokenFor } from './client-token';
+import { CLIENT_TOKEN_LENGTH, clientTokenFor, withoutClientToken } from './client-token';
 import { classifyServiceError } from './service-errors';
 import type { Termination } from './termination';
 
@@ -36,9 +36,8 @@ export interface CheckpointQueueOptions {
  * Sends operation updates with CheckpointDurableExecution (protocol.md §3.1).
  *
  * Updates enqueued in the same tick travel in one call; one call is in flight at a time; order is
- * preserved; every call uses the newest token, with a ClientToken derived from it (client-token.ts:
- * 12 characters instead of the SDK's 36-character random UUID, the same for the SDK's retries of
- * the call); each response's operations are merged into the
+ * preserved; every call uses the newest token and carries no ClientToken (client-token.ts says
+ * why that is safe); each response's operations are merged into the
  * execution state before the callers are released. The call after a response also waits for the
  * end of the tick, so the code that response released (a branch closing, the next branch starting)
  * adds its updates to it. A failed call ends the invocation (§3.3) and nothing more is sent; the
@@ -144,12 +143,14 @@ export class CheckpointQueue {
     try {
       this.calls += 1;
       response = await this.options.client.send(
-        new CheckpointDurableExecutionCommand({
-          DurableExecutionArn: this.options.executionArn,
-          CheckpointToken: this.token,
-          Updates: batch.map((entry) => entry.update),
-          ClientToken: clientTokenFor(this.token),
-        }),
+        withoutClientToken(
+          new CheckpointDurableExecutionCommand({
+            DurableExecutionArn: this.options.executionArn,
+            CheckpointToken: this.token,
+            Updates: batch.map((entry) => entry.update),
+            ClientToken: clientTokenFor(this.token),
+          }),
+        ),
       );
     } catch (error) {
       this.fail(error, 'CheckpointDurableExecution');

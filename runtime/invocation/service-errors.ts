@@ -19,8 +19,9 @@ export function classifyServiceError(error: unknown, call: string): CheckpointEr
   const where = status === undefined ? `${name} (no HTTP response)` : `${name} (HTTP ${status})`;
   const text =
     kind === 'stale-token'
-      ? `${call} was rejected with ${where}: "${message}". A newer invocation of this execution superseded this one; ` +
-        'this invocation stops and the service continues with the newer one.'
+      ? `${call} was rejected with ${where}: "${message}". The token was already used: a newer invocation of this ` +
+        'execution superseded this one, or an earlier attempt of this call was applied and its response lost. ' +
+        'This invocation stops; the service goes on from what was checkpointed.'
       : kind === 'retryable'
         ? `${call} failed with ${where}: "${message}". The invocation ends with an error so the service invokes it again.`
         : `${call} was rejected with ${where}: "${message}". The service refused the checkpoint; the execution fails.`;

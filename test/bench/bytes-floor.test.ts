@@ -1,12 +1,12 @@
 /**
  * The bench's bytes floor (bench/harness/bytes-floor.ts) is exact: on the in-process service
  * (same core, same checkpoint tokens as the bench's HTTP service), the request bodies this runtime
- * sends for each sequential workload shape are the floor plus a ClientToken per call plus, to the
- * byte, what its decimal call-path ids add over the shortest possible ids. Counts, not timings.
+ * sends for each sequential workload shape are the floor plus, to the byte, what its decimal
+ * call-path ids add over the shortest possible ids: no ClientToken, nothing else. Counts, not timings.
  */
 import { withDurableExecution } from '../../runtime';
 import { InProcessDurableService, type RunResult } from '../../local/testing';
-import { bytesFloor, CLIENT_TOKEN_FIELD_BYTES, envelopeBytes, shortestIdLength } from '../../bench/harness/bytes-floor';
+import { bytesFloor, envelopeBytes, shortestIdLength } from '../../bench/harness/bytes-floor';
 import type { Workload } from '../../bench/workloads/catalog';
 import { workflows } from './workflows';
 
@@ -28,7 +28,7 @@ function bodies(run: RunResult): string[] {
 }
 
 describe('the bytes floor of the sequential workloads', () => {
-  it.each(shapes)('is what $id sends, less the ClientTokens and the extra characters of decimal ids', async (shape) => {
+  it.each(shapes)('is what $id sends, less the extra characters of decimal ids', async (shape) => {
     const floor = bytesFloor(workload(shape));
     expect(floor).toBeDefined();
     const svc = new InProcessDurableService();
@@ -46,8 +46,7 @@ describe('the bytes floor of the sequential workloads', () => {
         return sum + extra * (op.Type === 'STEP' ? 2 : 1);
       }, 0);
       const total = sent.reduce((sum, body) => sum + Buffer.byteLength(body), 0);
-      expect(total).toBe((floor?.withClientToken ?? 0) + idExcess);
-      expect(floor?.withClientToken).toBe((floor?.bytes ?? 0) + sent.length * CLIENT_TOKEN_FIELD_BYTES);
+      expect(total).toBe((floor?.bytes ?? 0) + idExcess);
     } finally {
       await svc.close();
     }

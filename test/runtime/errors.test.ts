@@ -32,7 +32,6 @@ describe('checkpoint failures', () => {
   it.each([
     ['throttling (429)', 'throttle'],
     ['a server error (500)', 'server-error'],
-    ['a network error (dropped response)', 'drop-response'],
   ] as const)('makes the handler throw on %s after the client retries, and the next invocation finishes', async (_title, fault) => {
     svc = service([{ operation: 'CheckpointDurableExecution', fault, times: 3 }]);
     const thrown: unknown[] = [];
@@ -55,6 +54,34 @@ describe('checkpoint failures', () => {
     expect((thrown[0] as Error).message).toMatch(/invokes it again/);
     // The client retried three times; the runtime added no retries of its own and sent nothing after.
     expect(checkpointCalls(run.invocations[0].dataPlaneCalls)).toHaveLength(3);
+  });
+
+  it('makes the handler throw when a response is lost after the service applied the call, and the next invocation finishes', async () => {
+    // No ClientToken: the SDK's retry re-sends the consumed CheckpointToken and is refused as stale.
+    svc = service([{ operation: 'CheckpointDurableExecution', fault: 'drop-response', times: 1 }]);
+    const thrown: unknown[] = [];
+    const handler = twoSteps(svc);
+    svc.registerHandler('orders', async (event, context) => {
+      try {
+        return await handler(event, context);
+      } catch (error) {
+        thrown.push(error);
+        throw error;
+      }
+    });
+    const run = await svc.run('orders');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.result).toBe('AB');
+    expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
+    expect(thrown).toHaveLength(1);
+    expect((thrown[0] as CheckpointError).kind).toBe('stale-token');
+    expect((thrown[0] as Error).message).toMatch(/its response lost/);
+    const calls = checkpointCalls(run.invocations[0].dataPlaneCalls);
+    expect(calls.map((call) => [call.attempt, call.applied, call.fault ?? call.error?.message])).toEqual([
+      [1, true, 'drop-response'],
+      [2, false, 'Invalid checkpoint token'],
+    ]);
+    expect(run.history.filter((e) => e.EventType === 'StepStarted')).toHaveLength(2);
   });
 
   it('throws on a stale checkpoint token and never returns FAILED', async () => {

@@ -37,7 +37,7 @@ import { FaultInjector, type DataPlaneOperation, type FaultKind, type FaultPlan 
  * (runtime/invocation/client-token.ts, `withoutClientToken`). This client runs no middleware, so it
  * applies that step's effect itself.
  */
-export const OMIT_CLIENT_TOKEN_STEP = 'cdkDurableOmitClientToken';
+const OMIT_CLIENT_TOKEN_STEP = 'cdkDurableOmitClientToken';
 
 function omitsClientToken(command: unknown): boolean {
   const stack = (command as { middlewareStack?: { identify?: () => string[] } }).middlewareStack;

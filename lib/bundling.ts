@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as esbuild from 'esbuild';
-import { awsSdkEsModuleAliases } from './private/aws-sdk-es-modules';
+import { buildWithAwsSdkEsModules } from './private/aws-sdk-es-modules';
 import { formatBuildFailure } from './private/entry-check';
 import { BUNDLE_HANDLER_EXPORT, relativeSpecifier, renderGeneratedEntry } from './private/generated-entry';
 import { findLockFile, installNodeModules } from './private/node-modules';
@@ -25,9 +25,6 @@ export const BUNDLE_LAMBDA_HANDLER = `${path.basename(BUNDLE_FILE, '.js')}.${BUN
 
 /** What the default bundle leaves to the Lambda runtime, as NodejsFunction does on Node.js 18 and later. */
 export const DEFAULT_EXTERNAL_MODULES: readonly string[] = ['@aws-sdk/*'];
-
-/** How many times at most the bundle is built again to take more SDK packages from ES modules. */
-const MAX_SDK_ALIAS_ROUNDS = 3;
 
 /** The client the runtime checkpoints through. */
 const CHECKPOINT_CLIENT = '@aws-sdk/client-lambda';
@@ -136,7 +133,7 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
 
   const external = [...spec.externalModules, ...nodeModules];
   const virtualOutfile = path.join(spec.projectRoot, '.durable-function-bundle', file);
-  const build = (sdkAliases: Readonly<Record<string, string>>): esbuild.BuildResult<{ write: false; metafile: true }> => esbuild.buildSync({
+  const options = {
     stdin: {
       contents: renderGeneratedEntry({
         entrySpecifier: relativeSpecifier(spec.projectRoot, spec.entryPath),
@@ -173,32 +170,45 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
     inject: spec.inject ? [...spec.inject] : undefined,
     metafile: true,
     // User code importing the runtime gets the very copy the generated entry uses: one instance.
-    alias: { ...sdkAliases, [RUNTIME_IMPORT_SPECIFIER]: spec.runtimePath },
+    alias: { [RUNTIME_IMPORT_SPECIFIER]: spec.runtimePath },
     logLevel: 'silent',
-  });
-  let result: esbuild.BuildResult<{ write: false; metafile: true }>;
-  try {
-    result = build({});
-  } catch (err) {
+  } satisfies esbuild.BuildOptions;
+  const fail = (err: unknown): never => {
     throw new Error(`esbuild could not bundle ${projectRelative(spec.projectRoot, spec.entryPath)}: ${formatBuildFailure(err)}`);
-  }
-  const warnings = result.warnings.map(formatMessage);
-  // Bundled SDK packages come from their ES module builds unless the user chose `mainFields`.
-  // Each build may reveal packages only the ES modules import, hence the (short) loop. Should
-  // the ES module builds not bundle, the CommonJS bundle above still works: keep it, and say so.
-  let aliases: Record<string, string> = {};
-  for (let round = 0; round < MAX_SDK_ALIAS_ROUNDS && spec.mainFields === undefined; round++) {
-    const found = { ...aliases, ...awsSdkEsModuleAliases(result.metafile, spec.projectRoot) };
-    if (Object.keys(found).length === Object.keys(aliases).length) break;
+  };
+  let result: { readonly outputFiles: ReadonlyArray<{ readonly path: string; readonly contents: Uint8Array }>; readonly metafile: esbuild.Metafile };
+  let warnings: string[];
+  if (spec.mainFields !== undefined) {
+    // The user chose how every package resolves, the SDK's included.
+    let built: esbuild.BuildResult<{ write: false; metafile: true }>;
     try {
-      result = build(found);
+      built = esbuild.buildSync(options);
     } catch (err) {
-      warnings.push(`The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(err)} `
-        + 'Set bundling.mainFields to choose how every package resolves.');
-      break;
+      return fail(err);
     }
-    aliases = found;
-    warnings.splice(0, warnings.length, ...result.warnings.map(formatMessage));
+    result = built;
+    warnings = built.warnings.map(formatMessage);
+  } else {
+    // SDK packages come from their ES module builds (one build, in a worker: see aws-sdk-es-modules.ts).
+    // Should those not bundle while the CommonJS builds do, keep the CommonJS bundle and say so.
+    try {
+      const built = buildWithAwsSdkEsModules(options);
+      result = built;
+      warnings = built.warnings.map(formatMessage);
+    } catch (esModuleError) {
+      let cjs: esbuild.BuildResult<{ write: false; metafile: true }>;
+      try {
+        cjs = esbuild.buildSync(options);
+      } catch (err) {
+        return fail(err);
+      }
+      result = cjs;
+      warnings = [
+        ...cjs.warnings.map(formatMessage),
+        `The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(esModuleError)} `
+          + 'Set bundling.mainFields to choose how every package resolves.',
+      ];
+    }
   }
   for (const output of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(output.path)), output.contents);

@@ -9,7 +9,6 @@ import * as path from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { Metafile } from 'esbuild';
 import { DurableFunction, type DurableFunctionProps } from '../../lib';
-import { awsSdkEsModuleAliases } from '../../lib/private/aws-sdk-es-modules';
 import { LocalDurableService, silentLogger } from '../../local';
 import { functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs } from './support';
 
@@ -112,63 +111,93 @@ test('an SDK package whose ES module build does not bundle is bundled from Commo
   built.annotations.hasWarning('*', Match.stringLikeRegexp('could not be bundled from its ES module builds, so it was bundled from CommonJS.*missing\\.js'));
 });
 
-describe('awsSdkEsModuleAliases', () => {
-  /** A project with `packages` installed (path under the project → package.json), ES entry files included. */
-  function installed(packages: Record<string, Record<string, unknown>>): string {
-    const files: Record<string, string> = {};
-    for (const [where, json] of Object.entries(packages)) {
-      files[`${where}/package.json`] = JSON.stringify(json);
-      if (typeof json.module === 'string') files[`${where}/${json.module}`] = 'export {};\n';
-    }
-    return project(files);
-  }
+describe('resolving SDK packages to their ES module builds', () => {
+  const sdkPackage = (name: string, flavour: string) => ({
+    [`package.json`]: JSON.stringify({ name, version: '1.0.0', main: './dist-cjs/index.js', module: './dist-es/index.js' }),
+    [`dist-cjs/index.js`]: `exports.flavour = "cjs ${flavour}";\n`,
+    [`dist-es/index.js`]: `export const flavour = "es ${flavour}";\n`,
+  });
+  const under = (dir: string, files: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [`${dir}/${name}`, text]));
 
-  /** A metafile whose inputs are `files`, each importing `imports` (original specifiers). */
-  function metafile(files: string[], imports: string[] = []): Metafile {
-    const inputs: Metafile['inputs'] = {};
-    for (const file of files) {
-      inputs[file] = { bytes: 1, imports: imports.map((original) => ({ path: 'x.js', kind: 'import-statement', original })) };
-    }
-    return { inputs, outputs: {} };
-  }
-
-  const sdkPackage = (name: string) => ({ name, version: '1.0.0', main: './dist-cjs/index.js', module: './dist-es/index.js' });
-
-  test('aliases each SDK package to its ES module entry, and nothing else', () => {
-    const root = installed({
-      'node_modules/@aws-sdk/client-lambda': sdkPackage('@aws-sdk/client-lambda'),
-      'node_modules/@smithy/types': sdkPackage('@smithy/types'),
-      'node_modules/other': sdkPackage('other'),
+  test('takes each importer\'s own copy, leaves exports maps, CommonJS-only packages and subpath imports alone', () => {
+    const root = project({
+      ...under('node_modules/@smithy/twice', sdkPackage('@smithy/twice', 'top')),
+      ...under('node_modules/@aws-sdk/nesting', sdkPackage('@aws-sdk/nesting', 'nesting')),
+      'node_modules/@aws-sdk/nesting/dist-es/index.js': 'export { flavour as inner } from "@smithy/twice";\nexport const flavour = "es nesting";\n',
+      ...under('node_modules/@aws-sdk/nesting/node_modules/@smithy/twice', sdkPackage('@smithy/twice', 'nested')),
+      'node_modules/@smithy/mapped/package.json': JSON.stringify({
+        name: '@smithy/mapped', version: '1.0.0', main: './dist-cjs/index.js', module: './dist-es/index.js',
+        // Its exports map decides, even against its own module field.
+        exports: { '.': './dist-cjs/index.js' },
+      }),
+      'node_modules/@smithy/mapped/dist-cjs/index.js': 'exports.flavour = "cjs mapped";\n',
+      'node_modules/@smithy/mapped/dist-es/index.js': 'export const flavour = "es mapped";\n',
+      'node_modules/@aws-crypto/cjs-only/package.json': JSON.stringify({ name: '@aws-crypto/cjs-only', version: '1.0.0', main: './index.js' }),
+      'node_modules/@aws-crypto/cjs-only/index.js': 'exports.flavour = "cjs only";\n',
+      ...under('node_modules/@smithy/deep', sdkPackage('@smithy/deep', 'deep')),
+      'node_modules/@smithy/deep/dist-cjs/util.js': 'exports.flavour = "cjs deep util";\n',
+      'src/orders.ts': `
+        import { flavour as twice } from '@smithy/twice';
+        import { flavour as nesting, inner } from '@aws-sdk/nesting';
+        import { flavour as mapped } from '@smithy/mapped';
+        import { flavour as cjsOnly } from '@aws-crypto/cjs-only';
+        import { flavour as deep } from '@smithy/deep/dist-cjs/util.js';
+        export async function handler(input: unknown, ctx: any) {
+          return ctx.step('flavours', async () => [twice, nesting, inner, mapped, cjsOnly, deep]);
+        }
+      `,
     });
-    const aliases = awsSdkEsModuleAliases(metafile([
-      'node_modules/@aws-sdk/client-lambda/dist-cjs/index.js',
-      'node_modules/@smithy/types/dist-cjs/index.js',
-      'node_modules/other/dist-cjs/index.js',
-      'src/orders.ts',
-    ]), root);
-    expect(aliases).toEqual({
-      '@aws-sdk/client-lambda': path.join(root, 'node_modules/@aws-sdk/client-lambda/dist-es/index.js'),
-      '@smithy/types': path.join(root, 'node_modules/@smithy/types/dist-es/index.js'),
-    });
+    const built = synthOne({ entry: path.join(root, 'src', 'orders.ts'), bundling: { bundleAwsSDK: true, metafile: true } });
+    const code = fs.readFileSync(built.bundle, 'utf8');
+    for (const flavour of ['es top', 'es nesting', 'es nested', 'cjs mapped', 'cjs only', 'cjs deep util']) {
+      expect(code).toContain(`"${flavour}"`);
+    }
+    for (const flavour of ['cjs top', 'cjs nesting', 'cjs nested', 'es mapped', 'es deep']) {
+      expect(code).not.toContain(`"${flavour}"`);
+    }
+    built.annotations.hasNoWarning('*', Match.stringLikeRegexp('ES module builds'));
   });
 
-  test('leaves out a package installed twice, one imported by subpath, one with exports, one without an ES build', () => {
-    const root = installed({
-      'node_modules/@smithy/twice': sdkPackage('@smithy/twice'),
-      'node_modules/@aws-sdk/client-lambda': sdkPackage('@aws-sdk/client-lambda'),
-      'node_modules/@aws-sdk/client-lambda/node_modules/@smithy/twice': sdkPackage('@smithy/twice'),
-      'node_modules/@smithy/deep': sdkPackage('@smithy/deep'),
-      'node_modules/@smithy/mapped': { ...sdkPackage('@smithy/mapped'), exports: { '.': { module: './dist-es/index.js', require: './dist-cjs/index.js' } } },
-      'node_modules/@aws-crypto/cjs-only': { name: '@aws-crypto/cjs-only', version: '1.0.0', main: './index.js' },
+  test('drops SDK schemas nothing uses although they name their keys through constants', () => {
+    const schemas = [
+      'const _h = "http";',
+      'const _U = "Used";',
+      'let _v = "varying";',
+      'export var Used$ = [9, "n0", _U, { [_h]: ["POST", "/used-path", 200] }];',
+      'export var Unused$ = [9, "n0", "Unused", { [_h]: ["POST", "/unused-path", 201] }];',
+      'export var Varying$ = [9, "n0", "Varying", { [_v]: ["POST", "/varying-path", 202] }];',
+      '',
+    ].join('\n');
+    const root = project({
+      'node_modules/@aws-sdk/client-fake/package.json': JSON.stringify({ name: '@aws-sdk/client-fake', version: '1.0.0', main: './dist-cjs/index.js', module: './dist-es/index.js', sideEffects: false }),
+      'node_modules/@aws-sdk/client-fake/dist-cjs/index.js': 'exports.Used$ = [];\n',
+      'node_modules/@aws-sdk/client-fake/dist-es/index.js': 'export { Used$ } from "./schemas/schemas_0";\nexport { Kept$ } from "./elsewhere";\n',
+      'node_modules/@aws-sdk/client-fake/dist-es/schemas/schemas_0.js': schemas,
+      // The same shapes outside a schemas folder are left as they are.
+      'node_modules/@aws-sdk/client-fake/dist-es/elsewhere.js': 'const _h = "http";\nexport var Kept$ = 1;\nexport var Other$ = { [_h]: "/elsewhere-path" };\n',
+      'src/orders.ts': `
+        import { Used$, Kept$ } from '@aws-sdk/client-fake';
+        export async function handler(input: unknown, ctx: any) {
+          return ctx.step('schema', async () => [Used$[3], Kept$]);
+        }
+      `,
     });
-    const aliases = awsSdkEsModuleAliases(metafile([
-      'node_modules/@smithy/twice/dist-cjs/index.js',
-      'node_modules/@aws-sdk/client-lambda/dist-cjs/index.js',
-      'node_modules/@aws-sdk/client-lambda/node_modules/@smithy/twice/dist-cjs/index.js',
-      'node_modules/@smithy/deep/dist-cjs/index.js',
-      'node_modules/@smithy/mapped/dist-cjs/index.js',
-      'node_modules/@aws-crypto/cjs-only/index.js',
-    ], ['@smithy/deep/dist-cjs/util.js']), root);
-    expect(aliases).toEqual({ '@aws-sdk/client-lambda': path.join(root, 'node_modules/@aws-sdk/client-lambda/dist-es/index.js') });
+    const built = synthOne({ entry: path.join(root, 'src', 'orders.ts'), bundling: { bundleAwsSDK: true, metafile: true } });
+    const code = fs.readFileSync(built.bundle, 'utf8');
+    expect(code).toContain('/used-path');
+    expect(code).not.toContain('/unused-path');
+    // Not a constant: the key is kept as written, and with it the value.
+    expect(code).toContain('/varying-path');
+    expect(code).toContain('/elsewhere-path');
+  });
+
+  test('keeps only the Lambda operations the runtime calls, and the bundle still runs them', () => {
+    const code = fs.readFileSync(sdkBundled.bundle, 'utf8');
+    expect(code).toContain('/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint');
+    expect(code).toContain('/2025-12-01/durable-executions/{DurableExecutionArn}/state');
+    expect(code).not.toContain('/2015-03-31/functions"');
+    expect(code).not.toContain('/event-source-mappings');
+    expect(code).not.toContain('CreateFunctionRequest');
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as esbuild from 'esbuild';
-import { buildWithAwsSdkEsModules } from './private/aws-sdk-es-modules';
+import { buildWithAwsSdkEsModules, type SdkBuildResult } from './private/aws-sdk-es-modules';
 import { formatBuildFailure } from './private/entry-check';
 import { BUNDLE_HANDLER_EXPORT, relativeSpecifier, renderGeneratedEntry } from './private/generated-entry';
 import { findLockFile, installNodeModules } from './private/node-modules';
@@ -173,43 +173,30 @@ export function bundleDurableWorkflow(spec: DurableBundleSpec, outputDir: string
     alias: { [RUNTIME_IMPORT_SPECIFIER]: spec.runtimePath },
     logLevel: 'silent',
   } satisfies esbuild.BuildOptions;
-  const fail = (err: unknown): never => {
-    throw new Error(`esbuild could not bundle ${projectRelative(spec.projectRoot, spec.entryPath)}: ${formatBuildFailure(err)}`);
+  const buildPlain = (): esbuild.BuildResult<{ write: false; metafile: true }> => {
+    try {
+      return esbuild.buildSync(options);
+    } catch (err) {
+      throw new Error(`esbuild could not bundle ${projectRelative(spec.projectRoot, spec.entryPath)}: ${formatBuildFailure(err)}`);
+    }
   };
-  let result: { readonly outputFiles: ReadonlyArray<{ readonly path: string; readonly contents: Uint8Array }>; readonly metafile: esbuild.Metafile };
-  let warnings: string[];
+  let result: SdkBuildResult;
+  const warnings: string[] = [];
   if (spec.mainFields !== undefined) {
     // The user chose how every package resolves, the SDK's included.
-    let built: esbuild.BuildResult<{ write: false; metafile: true }>;
-    try {
-      built = esbuild.buildSync(options);
-    } catch (err) {
-      return fail(err);
-    }
-    result = built;
-    warnings = built.warnings.map(formatMessage);
+    result = buildPlain();
   } else {
     // SDK packages come from their ES module builds (one build, in a worker: see aws-sdk-es-modules.ts).
     // Should those not bundle while the CommonJS builds do, keep the CommonJS bundle and say so.
     try {
-      const built = buildWithAwsSdkEsModules(options);
-      result = built;
-      warnings = built.warnings.map(formatMessage);
+      result = buildWithAwsSdkEsModules(options);
     } catch (esModuleError) {
-      let cjs: esbuild.BuildResult<{ write: false; metafile: true }>;
-      try {
-        cjs = esbuild.buildSync(options);
-      } catch (err) {
-        return fail(err);
-      }
-      result = cjs;
-      warnings = [
-        ...cjs.warnings.map(formatMessage),
-        `The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(esModuleError)} `
-          + 'Set bundling.mainFields to choose how every package resolves.',
-      ];
+      result = buildPlain();
+      warnings.push(`The AWS SDK could not be bundled from its ES module builds, so it was bundled from CommonJS (larger): ${formatBuildFailure(esModuleError)} `
+        + 'Set bundling.mainFields to choose how every package resolves.');
     }
   }
+  warnings.unshift(...result.warnings.map(formatMessage));
   for (const output of result.outputFiles) {
     fs.writeFileSync(path.join(outputDir, path.basename(output.path)), output.contents);
   }

@@ -5,10 +5,9 @@
  * service, which gives each handler Lambda's environment pointing at itself.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { LocalDurableService } from '../../local';
+import { bundleWorkflowSource } from './support';
 
 const RUNTIME = path.join(__dirname, '../../runtime');
 
@@ -45,16 +44,7 @@ describe('the default LambdaClient', () => {
   let svc: LocalDurableService | undefined;
 
   beforeAll(async () => {
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-default-client-'));
-    await build({
-      stdin: { contents: SOURCE, resolveDir: __dirname, loader: 'ts', sourcefile: 'default-client-workflow.ts' },
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    outDir = await bundleWorkflowSource(SOURCE, 'default-client');
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import {
   withDurableExecution,
   type DurableContext,
 } from '../../runtime';
-import { InProcessDurableService, type FaultPlan } from '../../local/testing';
+import { InProcessDurableService, type FaultPlan, type RunResult } from '../../local/testing';
 import { checkpointCalls, invocationOutcomes, rootId, updatesOf } from './support';
 
 function service(faults?: FaultPlan, initialStatePageSize?: number): InProcessDurableService {
@@ -25,6 +25,32 @@ const twoSteps = (svc: InProcessDurableService) =>
     { client: svc.client },
   );
 
+/** Registers {@link twoSteps} as `orders`; the returned list collects what its handler throws. */
+function registerTwoSteps(svc: InProcessDurableService): unknown[] {
+  const thrown: unknown[] = [];
+  const handler = twoSteps(svc);
+  svc.registerHandler('orders', async (event, context) => {
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      thrown.push(error);
+      throw error;
+    }
+  });
+  return thrown;
+}
+
+/** The first invocation threw one CheckpointError of `kind`; the service invoked again and the workflow finished. */
+function expectOneFailedInvocationThenSuccess(run: RunResult, thrown: unknown[], kind: CheckpointError['kind'], message: RegExp): void {
+  expect(run.status).toBe('SUCCEEDED');
+  expect(run.result).toBe('AB');
+  expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
+  expect(thrown).toHaveLength(1);
+  expect(thrown[0]).toBeInstanceOf(CheckpointError);
+  expect((thrown[0] as CheckpointError).kind).toBe(kind);
+  expect((thrown[0] as Error).message).toMatch(message);
+}
+
 describe('checkpoint failures', () => {
   let svc: InProcessDurableService;
   afterEach(() => svc.close());
@@ -34,24 +60,9 @@ describe('checkpoint failures', () => {
     ['a server error (500)', 'server-error'],
   ] as const)('makes the handler throw on %s after the client retries, and the next invocation finishes', async (_title, fault) => {
     svc = service([{ operation: 'CheckpointDurableExecution', fault, times: 3 }]);
-    const thrown: unknown[] = [];
-    const handler = twoSteps(svc);
-    svc.registerHandler('orders', async (event, context) => {
-      try {
-        return await handler(event, context);
-      } catch (error) {
-        thrown.push(error);
-        throw error;
-      }
-    });
+    const thrown = registerTwoSteps(svc);
     const run = await svc.run('orders');
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.result).toBe('AB');
-    expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
-    expect(thrown).toHaveLength(1);
-    expect(thrown[0]).toBeInstanceOf(CheckpointError);
-    expect((thrown[0] as CheckpointError).kind).toBe('retryable');
-    expect((thrown[0] as Error).message).toMatch(/invokes it again/);
+    expectOneFailedInvocationThenSuccess(run, thrown, 'retryable', /invokes it again/);
     // The client retried three times; the runtime added no retries of its own and sent nothing after.
     expect(checkpointCalls(run.invocations[0].dataPlaneCalls)).toHaveLength(3);
   });
@@ -59,23 +70,9 @@ describe('checkpoint failures', () => {
   it('makes the handler throw when a response is lost after the service applied the call, and the next invocation finishes', async () => {
     // No ClientToken: the SDK's retry re-sends the consumed CheckpointToken and is refused as stale.
     svc = service([{ operation: 'CheckpointDurableExecution', fault: 'drop-response', times: 1 }]);
-    const thrown: unknown[] = [];
-    const handler = twoSteps(svc);
-    svc.registerHandler('orders', async (event, context) => {
-      try {
-        return await handler(event, context);
-      } catch (error) {
-        thrown.push(error);
-        throw error;
-      }
-    });
+    const thrown = registerTwoSteps(svc);
     const run = await svc.run('orders');
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.result).toBe('AB');
-    expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
-    expect(thrown).toHaveLength(1);
-    expect((thrown[0] as CheckpointError).kind).toBe('stale-token');
-    expect((thrown[0] as Error).message).toMatch(/its response lost/);
+    expectOneFailedInvocationThenSuccess(run, thrown, 'stale-token', /its response lost/);
     const calls = checkpointCalls(run.invocations[0].dataPlaneCalls);
     expect(calls.map((call) => [call.attempt, call.applied, call.fault ?? call.error?.message])).toEqual([
       [1, true, 'drop-response'],
@@ -86,23 +83,9 @@ describe('checkpoint failures', () => {
 
   it('throws on a stale checkpoint token and never returns FAILED', async () => {
     svc = service([{ operation: 'CheckpointDurableExecution', fault: 'invalid-token', callIndex: 1 }]);
-    const thrown: CheckpointError[] = [];
-    const handler = twoSteps(svc);
-    svc.registerHandler('orders', async (event, context) => {
-      try {
-        return await handler(event, context);
-      } catch (error) {
-        thrown.push(error as CheckpointError);
-        throw error;
-      }
-    });
+    const thrown = registerTwoSteps(svc);
     const run = await svc.run('orders');
-    expect(run.status).toBe('SUCCEEDED');
-    expect(invocationOutcomes(run)).toEqual(['error', 'returned:SUCCEEDED']);
-    expect(thrown).toHaveLength(1);
-    expect(thrown[0]).toBeInstanceOf(CheckpointError);
-    expect(thrown[0].kind).toBe('stale-token');
-    expect(thrown[0].message).toMatch(/superseded/);
+    expectOneFailedInvocationThenSuccess(run, thrown, 'stale-token', /superseded/);
   });
 
   it('fails the execution with a clear error on any other 4xx', async () => {

@@ -5,12 +5,11 @@
  * one replays, with every step recorded once. `stripClientToken` is checked on its own below.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import type { CheckpointDurableExecutionRequest } from '@aws-sdk/client-lambda';
 import { LocalDurableService, type ExecutionRun } from '../../local';
 import { stripClientToken } from '../../runtime/invocation/client-token';
+import { bundleWorkflowSource } from './support';
 
 const RUNTIME = path.join(__dirname, '../../runtime');
 
@@ -30,16 +29,7 @@ describe('checkpoint calls without a ClientToken', () => {
   let svc: LocalDurableService;
 
   beforeAll(async () => {
-    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runtime-no-client-token-'));
-    await build({
-      stdin: { contents: SOURCE, resolveDir: __dirname, loader: 'ts', sourcefile: 'no-client-token-workflow.ts' },
-      outfile: path.join(outDir, 'index.js'),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'silent',
-    });
+    outDir = await bundleWorkflowSource(SOURCE, 'no-client-token');
   });
 
   afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));

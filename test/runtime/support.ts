@@ -3,6 +3,10 @@
  * and readers for what the in-process service recorded.
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { build } from 'esbuild';
 import {
   CheckpointDurableExecutionCommand,
   LambdaClient,
@@ -12,6 +16,25 @@ import {
   type OperationUpdate,
 } from '@aws-sdk/client-lambda';
 import type { RecordedCall, RunResult } from '../../local/testing';
+
+/**
+ * Bundles a workflow module given as TypeScript `source` (it imports the runtime by absolute path)
+ * with esbuild, the AWS SDK included, into `index.js` of a new temporary directory, which is
+ * returned: a deployable bundle for the local HTTP service. Remove the directory when done.
+ */
+export async function bundleWorkflowSource(source: string, label: string): Promise<string> {
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), `runtime-${label}-`));
+  await build({
+    stdin: { contents: source, resolveDir: __dirname, loader: 'ts', sourcefile: `${label}-workflow.ts` },
+    outfile: path.join(outDir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  return outDir;
+}
 
 /** sha256 hex of a text. */
 export function sha256(text: string): string {

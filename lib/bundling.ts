@@ -71,7 +71,7 @@ export interface DurableBundleSpec {
   /**
    * esbuild's `mainFields`, for every package. Unset, the AWS SDK's packages (`@aws-sdk/*`,
    * `@smithy/*`, `@aws-crypto/*`) that are bundled come from their ES module builds, so esbuild
-   * keeps only what is used of them (see `awsSdkEsModuleAliases`), and every other package
+   * keeps only what is used of them (see `buildWithAwsSdkEsModules`), and every other package
    * resolves with esbuild's defaults. Set, it applies to all packages alike and the SDK is not
    * treated apart.
    */

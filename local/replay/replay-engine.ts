@@ -324,7 +324,7 @@ function unreachedDivergence(
 ): ReplayDivergence {
   const { operation, position, parent, count } = unreached;
   const recorded = view(operation);
-  const where = `operation #${position} of ${parent ? describe(view(parent)) : 'the root context'}`;
+  const where = placeInWords(position, parent);
   const firstNew = appended[0];
   let instead: string;
   if (output.Status === 'SUCCEEDED') instead = 'it completed (SUCCEEDED)';
@@ -350,10 +350,15 @@ function unreachedDivergence(
   };
 }
 
+/** `operation #<position> of <its context>`, as the runtime words the place of a divergence. */
+function placeInWords(position: number, parent: Operation | undefined): string {
+  return `operation #${position} of ${parent ? describe(view(parent)) : 'the root context'}`;
+}
+
 /** A recorded chained invoke whose target the new code changed, as a divergence. */
 function retargetedDivergence(changed: RetargetedInvoke): ReplayDivergence {
   const { operation, position, parent, recordedTarget, requestedTarget } = changed;
-  const where = `operation #${position} of ${parent ? describe(view(parent)) : 'the root context'}`;
+  const where = placeInWords(position, parent);
   return {
     errorType: 'NonDeterministicError',
     operationId: operation.Id as string,

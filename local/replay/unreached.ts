@@ -7,6 +7,7 @@
  * divergence.
  */
 import type { Event, Operation } from '@aws-sdk/client-lambda';
+import { parseFunctionReference, type FunctionReference } from '../core/arns';
 
 /**
  * The handler-output field of a replay-only invocation's trace. It must equal the runtime's
@@ -119,16 +120,17 @@ export function firstRetargetedInvoke(operations: readonly Operation[], events: 
 /**
  * True when two `FunctionName`s name the same function: a name, a partial ARN and a full ARN of it
  * are the same (the history may hold the form the service resolved); a qualifier counts only
- * when both give one.
+ * when both give one. Identifiers the service would refuse are compared as written.
  */
 function sameTarget(a: string, b: string): boolean {
-  const parse = (target: string) => {
-    const [name, qualifier] = target.replace(/^(arn:[^:]+:lambda:[^:]*:)?\d{12}:function:/, '').split(':');
-    return { name, qualifier };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  return x.name === y.name && (x.qualifier === undefined || y.qualifier === undefined || x.qualifier === y.qualifier);
+  let x: FunctionReference;
+  let y: FunctionReference;
+  try {
+    [x, y] = [parseFunctionReference(a), parseFunctionReference(b)];
+  } catch {
+    return a === b;
+  }
+  return x.functionName === y.functionName && (x.qualifier === undefined || y.qualifier === undefined || x.qualifier === y.qualifier);
 }
 
 /** An operation's 1-based position among the recorded operations of its context, and that context. */

@@ -9,12 +9,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Charset, LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { DurableFunction, DurableFunctionValidationError, type DurableFunctionProps } from '../../lib';
 import { LocalDurableService, silentLogger } from '../../local';
-import { fixture, functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs, tempOutdir } from './support';
+import { fixture, functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs, synthOneFunction, tempOutdir, type SynthesizedFunction } from './support';
 
 afterAll(removeOutdirs);
 
@@ -24,30 +24,6 @@ export async function handler(input: { name: string }, ctx: any) {
 }
 `;
 
-interface Synthesized {
-  readonly template: Template;
-  readonly annotations: Annotations;
-  readonly assetDir: string;
-  readonly file: (name: string) => string;
-  readonly files: () => string[];
-}
-
-/** Synthesizes one function with bundling; returns its template, annotations and asset. */
-function synthOne(props: DurableFunctionProps): Synthesized {
-  const app = newApp({ bundle: true });
-  const stack = newStack(app);
-  new DurableFunction(stack, 'Fn', props);
-  const assembly = app.synth();
-  const template = Template.fromStack(stack);
-  const assetDir = functionAssetDir(assembly.directory, template, logicalIdOf(template, 'AWS::Lambda::Function', 'Fn'));
-  return {
-    template,
-    annotations: Annotations.fromStack(stack),
-    assetDir,
-    file: (name) => fs.readFileSync(path.join(assetDir, name), 'utf8'),
-    files: () => fs.readdirSync(assetDir).sort(),
-  };
-}
 
 /** The validation error the props raise (without bundling). */
 function rejection(props: unknown): DurableFunctionValidationError {
@@ -171,8 +147,8 @@ describe('format: ESM', () => {
       }
     `,
   });
-  const esm = synthOne({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { format: OutputFormat.ESM, minify: false } });
-  const esmWithSdk = synthOne({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { format: OutputFormat.ESM, bundleAwsSDK: true } });
+  const esm = synthOneFunction({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { format: OutputFormat.ESM, minify: false } });
+  const esmWithSdk = synthOneFunction({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { format: OutputFormat.ESM, bundleAwsSDK: true } });
 
   test('writes index.mjs, an ES module; the handler is still index.handler', () => {
     expect(esm.files()).toEqual(['index.mjs']);
@@ -206,7 +182,7 @@ describe('esbuild options reach the bundle', () => {
         }
       `,
     }), 'src', 'orders.ts');
-    const built = synthOne({
+    const built = synthOneFunction({
       entry,
       bundling: {
         minify: false, banner: '/* banner: licence */', footer: '/* footer: end */', charset: Charset.UTF8,
@@ -242,7 +218,7 @@ describe('esbuild options reach the bundle', () => {
       'node_modules/dual-package/module.mjs': 'export const flavour = "from-module";',
       'inject.js': 'export const INJECTED = "injected";',
     });
-    const built = synthOne({
+    const built = synthOneFunction({
       entry: path.join(dir, 'src', 'orders.ts'),
       projectRoot: dir,
       bundling: {
@@ -263,7 +239,7 @@ describe('esbuild options reach the bundle', () => {
   });
 
   test('metafile writes index.meta.json next to the bundle', () => {
-    const built = synthOne({ entry: plainEntry(), bundling: { metafile: true } });
+    const built = synthOneFunction({ entry: plainEntry(), bundling: { metafile: true } });
     expect(built.files()).toEqual(['index.js', 'index.meta.json']);
     const meta = JSON.parse(built.file('index.meta.json')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> };
     expect(Object.keys(meta.inputs).some((input) => input.endsWith('src/orders.ts'))).toBe(true);
@@ -271,7 +247,7 @@ describe('esbuild options reach the bundle', () => {
   });
 
   test('sourceMapMode inline puts the map in the bundle; sourcesContent false leaves the sources out', () => {
-    const built = synthOne({ entry: plainEntry(), bundling: { sourceMap: true, sourceMapMode: SourceMapMode.INLINE, sourcesContent: false } });
+    const built = synthOneFunction({ entry: plainEntry(), bundling: { sourceMap: true, sourceMapMode: SourceMapMode.INLINE, sourcesContent: false } });
     expect(built.files()).toEqual(['index.js']);
     const inline = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(built.file('index.js'));
     expect(inline).not.toBeNull();
@@ -284,20 +260,20 @@ describe('esbuild options reach the bundle', () => {
     const entry = path.join(project({
       'src/orders.ts': `import { marker } from 'left-out';\n${PLAIN_WORKFLOW}\nexport const used = marker;`,
     }), 'src', 'orders.ts');
-    const built = synthOne({ entry, bundling: { externalModules: ['left-out', '@aws-sdk/*'] } });
+    const built = synthOneFunction({ entry, bundling: { externalModules: ['left-out', '@aws-sdk/*'] } });
     expect(built.file('index.js').includes('require("left-out")')).toBe(true);
   });
 
   test('assetHash makes the asset hash independent of the bundle', () => {
     const dir = project({ 'src/orders.ts': PLAIN_WORKFLOW });
     const entry = path.join(dir, 'src', 'orders.ts');
-    const s3Key = (built: Synthesized): string =>
+    const s3Key = (built: SynthesizedFunction): string =>
       (Object.values(built.template.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: { S3Key: string } } }).Properties.Code.S3Key;
-    const first = s3Key(synthOne({ entry, bundling: { assetHash: 'release-42' } }));
-    const unpinned = s3Key(synthOne({ entry }));
+    const first = s3Key(synthOneFunction({ entry, bundling: { assetHash: 'release-42' } }));
+    const unpinned = s3Key(synthOneFunction({ entry }));
     fs.appendFileSync(entry, '\nexport const changed = true;\n');
-    expect(s3Key(synthOne({ entry, bundling: { assetHash: 'release-42' } }))).toBe(first);
-    expect(s3Key(synthOne({ entry }))).not.toBe(unpinned);
+    expect(s3Key(synthOneFunction({ entry, bundling: { assetHash: 'release-42' } }))).toBe(first);
+    expect(s3Key(synthOneFunction({ entry }))).not.toBe(unpinned);
     expect(first).not.toBe(unpinned);
   });
 });
@@ -338,12 +314,12 @@ describe('esbuild warnings become synth warnings', () => {
   }), 'src', 'orders.ts');
 
   test('import.meta in a CommonJS bundle is reported on the function', () => {
-    const built = synthOne({ entry: entry() });
+    const built = synthOneFunction({ entry: entry() });
     built.annotations.hasWarning('/TestStack/Fn', Match.stringLikeRegexp('esbuild: .*src/orders.ts:\\d+:\\d+: "import.meta" is not available'));
   });
 
   test('logLevel ERROR keeps them out, as NodejsFunction would', () => {
-    const built = synthOne({ entry: entry(), bundling: { logLevel: LogLevel.ERROR } });
+    const built = synthOneFunction({ entry: entry(), bundling: { logLevel: LogLevel.ERROR } });
     built.annotations.hasNoWarning('/TestStack/Fn', Match.stringLikeRegexp('esbuild'));
   });
 });
@@ -351,7 +327,7 @@ describe('esbuild warnings become synth warnings', () => {
 describe('commandHooks', () => {
   test('run in order around bundling, in the project root, with the asset directory as output', () => {
     const dir = project({ 'src/orders.ts': PLAIN_WORKFLOW, 'extra/config.json': '{"copied":true}' });
-    const built = synthOne({
+    const built = synthOneFunction({
       entry: path.join(dir, 'src', 'orders.ts'),
       bundling: {
         commandHooks: {
@@ -366,7 +342,7 @@ describe('commandHooks', () => {
   });
 
   test('a failing command fails the synth with its output', () => {
-    expect(() => synthOne({
+    expect(() => synthOneFunction({
       entry: plainEntry(),
       bundling: {
         commandHooks: { beforeBundling: () => ['echo nope >&2', 'exit 3'], beforeInstall: () => [], afterBundling: () => [] },
@@ -378,7 +354,7 @@ describe('commandHooks', () => {
 describe('projectRoot and depsLockFilePath', () => {
   test('projectRoot makes bundle paths relative to it; giving it twice is an error', () => {
     const dir = project({ 'app/src/orders.ts': PLAIN_WORKFLOW });
-    const built = synthOne({ entry: path.join(dir, 'app', 'src', 'orders.ts'), projectRoot: dir, bundling: { minify: false } });
+    const built = synthOneFunction({ entry: path.join(dir, 'app', 'src', 'orders.ts'), projectRoot: dir, bundling: { minify: false } });
     expect(built.file('index.js').includes('// app/src/orders.ts')).toBe(true);
     expect(rejection({ entry: path.join(dir, 'app', 'src', 'orders.ts'), projectRoot: dir, bundling: { projectRoot: dir } }).prop)
       .toBe('projectRoot');
@@ -386,7 +362,7 @@ describe('projectRoot and depsLockFilePath', () => {
 
   test('the project root defaults to the directory of depsLockFilePath', () => {
     const dir = project({ 'services/orders/src/orders.ts': PLAIN_WORKFLOW, 'services/orders/package.json': '{}', 'package-lock.json': '{}' });
-    const built = synthOne({
+    const built = synthOneFunction({
       entry: path.join(dir, 'services', 'orders', 'src', 'orders.ts'),
       depsLockFilePath: path.join(dir, 'package-lock.json'),
       bundling: { minify: false },
@@ -447,9 +423,9 @@ describe('nodeModules', () => {
     const saved = { cache: process.env.npm_config_cache, offline: process.env.npm_config_offline };
     process.env.npm_config_cache = cache;
     process.env.npm_config_offline = 'true';
-    let built: Synthesized;
+    let built: SynthesizedFunction;
     try {
-      built = synthOne({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { nodeModules: ['durable-fixture-greeting'] } });
+      built = synthOneFunction({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { nodeModules: ['durable-fixture-greeting'] } });
     } finally {
       restoreEnv('npm_config_cache', saved.cache);
       restoreEnv('npm_config_offline', saved.offline);
@@ -473,7 +449,7 @@ describe('nodeModules', () => {
 
   test('a module that is not installed is named with the fix', () => {
     const dir = project({ 'src/orders.ts': PLAIN_WORKFLOW, 'package-lock.json': '{"lockfileVersion":3,"packages":{}}' });
-    expect(() => synthOne({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { nodeModules: ['not-installed-anywhere'] } }))
+    expect(() => synthOneFunction({ entry: path.join(dir, 'src', 'orders.ts'), bundling: { nodeModules: ['not-installed-anywhere'] } }))
       .toThrow(/bundling\.nodeModules lists "not-installed-anywhere", which is not installed for .*npm install not-installed-anywhere/);
   });
 });

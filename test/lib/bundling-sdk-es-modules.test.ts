@@ -6,27 +6,22 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { type Annotations, Match } from 'aws-cdk-lib/assertions';
 import type { Metafile } from 'esbuild';
-import { DurableFunction, type DurableFunctionProps } from '../../lib';
+import type { DurableFunctionProps } from '../../lib';
 import { LocalDurableService, silentLogger } from '../../local';
-import { functionAssetDir, logicalIdOf, newApp, newStack, project, removeOutdirs } from './support';
+import { project, removeOutdirs, synthOneFunction } from './support';
 
 afterAll(removeOutdirs);
 
-/** Synthesizes one function with bundling; returns its bundle file and its metafile's inputs. */
+/** Synthesizes one function with bundling; returns its bundle file, its metafile's inputs and the stack's annotations. */
 function synthOne(props: DurableFunctionProps): { bundle: string; inputs: string[]; annotations: Annotations } {
-  const app = newApp({ bundle: true });
-  const stack = newStack(app);
-  new DurableFunction(stack, 'Fn', props);
-  const assembly = app.synth();
-  const template = Template.fromStack(stack);
-  const assetDir = functionAssetDir(assembly.directory, template, logicalIdOf(template, 'AWS::Lambda::Function', 'Fn'));
-  const metafile = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.meta.json'), 'utf8')) as Metafile;
+  const { assetDir, file, annotations } = synthOneFunction(props);
+  const metafile = JSON.parse(file('index.meta.json')) as Metafile;
   return {
     bundle: path.join(assetDir, 'index.js'),
     inputs: Object.keys(metafile.inputs).map((input) => input.split(path.sep).join('/')),
-    annotations: Annotations.fromStack(stack),
+    annotations,
   };
 }
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as cdk from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import { DurableFunction, type DurableFunctionProps } from '../../lib';
 
 /** Absolute path of a workflow fixture. */
 export function fixture(name: string): string {
@@ -127,6 +128,34 @@ export function functionAssetDir(assemblyDir: string, template: Template, functi
   const fn = template.toJSON().Resources[functionLogicalId] as { Properties: { Code: { S3Key: string } } };
   const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
   return path.join(assemblyDir, `asset.${hash}`);
+}
+
+/** One function synthesized with bundling: its template, annotations and code asset. */
+export interface SynthesizedFunction {
+  readonly template: Template;
+  readonly annotations: Annotations;
+  readonly assetDir: string;
+  /** A file of the asset, as text. */
+  readonly file: (name: string) => string;
+  /** The asset's file names, sorted. */
+  readonly files: () => string[];
+}
+
+/** Synthesizes one `DurableFunction` (id `Fn`) in a bundling app; returns its template, annotations and asset. */
+export function synthOneFunction(props: DurableFunctionProps): SynthesizedFunction {
+  const app = newApp({ bundle: true });
+  const stack = newStack(app);
+  new DurableFunction(stack, 'Fn', props);
+  const assembly = app.synth();
+  const template = Template.fromStack(stack);
+  const assetDir = functionAssetDir(assembly.directory, template, logicalIdOf(template, 'AWS::Lambda::Function', 'Fn'));
+  return {
+    template,
+    annotations: Annotations.fromStack(stack),
+    assetDir,
+    file: (name) => fs.readFileSync(path.join(assetDir, name), 'utf8'),
+    files: () => fs.readdirSync(assetDir).sort(),
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type DurableContext,
 } from '../../runtime';
 import { InProcessDurableService, type RunResult } from '../../local/testing';
-import { batchThenWait, type Kind, type Nesting } from './batch-support';
+import { batchThenWait, eventsByInvocation, operationLines, type Kind, type Nesting } from './batch-support';
 import { childId, invocationOutcomes, operation, rootId } from './support';
 
 /** How the branch that is still running when the batch is decided waits on the service. */
@@ -100,22 +100,6 @@ describe('a batch decided while a branch waits on the service', () => {
   const batchId = rootId(1);
   const branchId = (index: number) => childId(batchId, index + 1);
 
-  /** Every operation but the execution, as `Type SubType Name Id parent=ParentId Status`, by id. */
-  const operations = (run: RunResult): string[] =>
-    run.operations
-      .filter((op) => op.Type !== 'EXECUTION')
-      .map((op) => `${op.Type} ${op.SubType} ${op.Name ?? '-'} ${op.Id} parent=${op.ParentId ?? '-'} ${op.Status}`)
-      .sort();
-
-  /** The operation events of each invocation, as `EventType Name`. */
-  const eventsByInvocation = (run: RunResult): string[][] => {
-    const invocations: string[][] = [[]];
-    for (const event of run.history) {
-      if (event.EventType === 'InvocationCompleted') invocations.push([]);
-      else if (!String(event.EventType).startsWith('Execution')) invocations[invocations.length - 1].push(`${event.EventType} ${event.Name ?? '-'}`);
-    }
-    return invocations.filter((events) => events.length > 0);
-  };
 
   const summaryOf = (parent: Operation) => JSON.parse(parent.ContextDetails?.Result ?? parent.ContextDetails?.Error?.ErrorData ?? '{}') as unknown;
 
@@ -153,7 +137,7 @@ describe('a batch decided while a branch waits on the service', () => {
           ],
           ['WaitSucceeded after'],
         ]);
-        expect(operations(run)).toEqual(
+        expect(operationLines(run)).toEqual(
           [
             `CONTEXT ${subTypes.parent} batch ${batchId} parent=- SUCCEEDED`,
             ...branchOps(nesting, 0, 'a', 'SUCCEEDED'),
@@ -192,7 +176,7 @@ describe('a batch decided while a branch waits on the service', () => {
         expect(lateRuns).toBe(0);
         expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:SUCCEEDED']);
         expect(eventsByInvocation(run)[0]).toContain('ContextFailed batch');
-        expect(operations(run)).toEqual(
+        expect(operationLines(run)).toEqual(
           [
             `CONTEXT ${subTypes.parent} batch ${batchId} parent=- FAILED`,
             ...branchOps(nesting, 0, 'a', 'SUCCEEDED'),
@@ -219,8 +203,8 @@ describe('a batch decided while a branch waits on the service', () => {
         expect(lateRuns).toBe(0);
         expect(invocationOutcomes(run)).toEqual(['returned:PENDING', 'returned:SUCCEEDED']);
         expect(eventsByInvocation(run)[0]).toContain('ContextSucceeded batch');
-        expect(operations(run)).toContain(`${slowOp} parent=${inside(nesting, 2)} ${slowStatus}`);
-        expect(operations(run)).toHaveLength(nesting === 'NESTED' ? 8 : 5);
+        expect(operationLines(run)).toContain(`${slowOp} parent=${inside(nesting, 2)} ${slowStatus}`);
+        expect(operationLines(run)).toHaveLength(nesting === 'NESTED' ? 8 : 5);
       });
 
       it('minSuccessful reached in a later invocation while a branch waits: closes the batch in that invocation', async () => {

@@ -8,8 +8,8 @@
  */
 import type { Operation, OperationUpdate } from '@aws-sdk/client-lambda';
 import { Duration, RetryPresets, withDurableExecution, type CompletionConfig, type DurableContext } from '../../runtime';
-import { InProcessDurableService, type RunResult } from '../../local/testing';
-import { batchThenWait, type Kind, type Nesting } from './batch-support';
+import { InProcessDurableService } from '../../local/testing';
+import { batchThenWait, eventsByInvocation, operationLines, type Kind, type Nesting } from './batch-support';
 import { childId, invocationOutcomes, operation, rootId, updatesOf } from './support';
 
 
@@ -62,22 +62,7 @@ describe('a batch decided again by a replay after an invocation error', () => {
     return { run, lateRuns: () => lateRuns };
   };
 
-  /** The operation events of each invocation, as `EventType Name`. */
-  const eventsByInvocation = (run: RunResult): string[][] => {
-    const invocations: string[][] = [[]];
-    for (const event of run.history) {
-      if (event.EventType === 'InvocationCompleted') invocations.push([]);
-      else if (!String(event.EventType).startsWith('Execution')) invocations[invocations.length - 1].push(`${event.EventType} ${event.Name ?? '-'}`);
-    }
-    return invocations.filter((events) => events.length > 0);
-  };
 
-  /** Every operation but the execution, as `Type SubType Name Id parent=ParentId Status`, sorted. */
-  const operations = (run: RunResult): string[] =>
-    run.operations
-      .filter((op) => op.Type !== 'EXECUTION')
-      .map((op) => `${op.Type} ${op.SubType} ${op.Name ?? '-'} ${op.Id} parent=${op.ParentId ?? '-'} ${op.Status}`)
-      .sort();
 
   const summaryOf = (parent: Operation) => JSON.parse(parent.ContextDetails?.Result ?? parent.ContextDetails?.Error?.ErrorData ?? '{}') as unknown;
 
@@ -124,7 +109,7 @@ describe('a batch decided again by a replay after an invocation error', () => {
           ['WaitSucceeded short', `Context${closed === 'FAILED' ? 'Failed' : 'Succeeded'} batch`, 'WaitStarted after'],
           ['WaitSucceeded after'],
         ]);
-        expect(operations(run)).toEqual(
+        expect(operationLines(run)).toEqual(
           [
             `CONTEXT ${subTypes.parent} batch ${batchId} parent=- ${closed}`,
             ...branchOps(0, 'a', 'SUCCEEDED'),

@@ -5,6 +5,7 @@
  * batch's result (or of the result a ParallelError/MapError carried).
  */
 import { Duration, MapError, ParallelError, type BatchResult, type CompletionConfig, type DurableContext } from '../../runtime';
+import type { RunResult } from '../../local/testing';
 
 export type Nesting = 'NESTED' | 'FLAT';
 export type Kind = 'parallel' | 'map';
@@ -48,4 +49,22 @@ export function batchThenWait(
       errors: result.getErrors().map((error) => error.message),
     };
   };
+}
+
+/** Every operation of a run but the execution, as `Type SubType Name Id parent=ParentId Status`, sorted. */
+export function operationLines(run: RunResult): string[] {
+  return run.operations
+    .filter((op) => op.Type !== 'EXECUTION')
+    .map((op) => `${op.Type} ${op.SubType} ${op.Name ?? '-'} ${op.Id} parent=${op.ParentId ?? '-'} ${op.Status}`)
+    .sort();
+}
+
+/** The operation events of each invocation of a run, as `EventType Name`. */
+export function eventsByInvocation(run: RunResult): string[][] {
+  const invocations: string[][] = [[]];
+  for (const event of run.history) {
+    if (event.EventType === 'InvocationCompleted') invocations.push([]);
+    else if (!String(event.EventType).startsWith('Execution')) invocations[invocations.length - 1].push(`${event.EventType} ${event.Name ?? '-'}`);
+  }
+  return invocations.filter((events) => events.length > 0);
 }

@@ -170,8 +170,7 @@ async function runInvocation(
     queue,
     suspension,
     termination,
-    replayOnly: event[REPLAY_ONLY_EVENT_KEY] === true,
-    ...(event[REPLAY_ONLY_EVENT_KEY] === true ? { replayTrace: new ReplayTrace() } : {}),
+    ...(event[REPLAY_ONLY_EVENT_KEY] === true ? { replayOnly: true, replayTrace: new ReplayTrace() } : {}),
   };
   const output = await runWorkflow(workflow, input, runtime);
   // Only the replay gate asks for a replay-only invocation; it reads the trace next to the outcome.

@@ -15,7 +15,7 @@
  *   generated schema modules write an operation's HTTP binding as `{ [_h]: […] }` with
  *   `const _h = "http"`, and esbuild keeps any object with an identifier as computed key, since it
  *   does not prove such a key free of side effects (evanw/esbuild#4373): every one of Lambda's
- *   ~80 operation schemas stayed in the bundle, with the structures they name. In those modules
+ *   91 operation schemas stayed in the bundle, with the structures they name. In those modules
  *   only, a computed key that names a top-level `const` string is written as that string, which
  *   is the same object; an unused schema is then removed like any other unused value.
  *

@@ -187,7 +187,7 @@ describe('resolving SDK packages to their ES module builds', () => {
     expect(code).toContain('/elsewhere-path');
   });
 
-  test('keeps only the Lambda operations the runtime calls, and the bundle still runs them', () => {
+  test('keeps only the Lambda operations the runtime calls (the bundle runs: see above)', () => {
     const code = fs.readFileSync(sdkBundled.bundle, 'utf8');
     expect(code).toContain('/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint');
     expect(code).toContain('/2025-12-01/durable-executions/{DurableExecutionArn}/state');
